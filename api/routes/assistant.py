@@ -1,0 +1,4 @@
+"""Routes for assistant (see its capability package)."""
+from fastapi import APIRouter
+
+router = APIRouter()

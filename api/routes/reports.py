@@ -1,0 +1,4 @@
+"""Routes for reports (see its capability package)."""
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,1 @@
+"""ingest package (keep imports light: the CLI imports this at start-up)."""

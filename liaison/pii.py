@@ -1,0 +1,73 @@
+"""Personal identifiers: validation (NIR, IBAN, SIRET) and masking in free text (logs, transcripts).
+
+Used by the assistant guard, intake validation and every log line that may hold user input.
+"""
+from __future__ import annotations
+
+import re
+
+__all__ = ["nir_is_valid", "iban_is_valid", "siret_is_valid", "mask_pii", "normalize_identifier"]
+
+
+def normalize_identifier(value: str) -> str:
+    return re.sub(r"[\s.\-]", "", value or "").upper()
+
+
+def nir_is_valid(value: str) -> bool:
+    """French social-security number: 13 characters + 2-digit key (97 - number mod 97).
+    Corsica departments 2A/2B are replaced by 19/18 for the key computation."""
+    nir = normalize_identifier(value)
+    if not re.fullmatch(r"[12378]\d{4}(\d{2}|2A|2B)\d{6}\d{2}", nir):
+        return False
+    body, key = nir[:13], int(nir[13:])
+    body = body.replace("2A", "19").replace("2B", "18")
+    return 97 - (int(body) % 97) == key
+
+
+def iban_is_valid(value: str) -> bool:
+    iban = normalize_identifier(value)
+    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", iban):
+        return False
+    rearranged = iban[4:] + iban[:4]
+    digits = "".join(str(int(ch, 36)) for ch in rearranged)
+    return int(digits) % 97 == 1
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def siret_is_valid(value: str) -> bool:
+    """SIRET: 14 digits, Luhn checksum (La Poste establishments, SIREN 356000000, use digit sum % 5)."""
+    siret = normalize_identifier(value)
+    if not re.fullmatch(r"\d{14}", siret):
+        return False
+    if siret.startswith("356000000") and siret != "35600000000048":
+        return sum(int(c) for c in siret) % 5 == 0
+    return _luhn_ok(siret)
+
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b")
+_NIR = re.compile(r"\b[12378][ .]?\d{2}[ .]?\d{2}[ .]?(?:\d{2}|2A|2B)[ .]?\d{3}[ .]?\d{3}[ .]?\d{2}\b")
+_PHONE = re.compile(r"(?<![\w/])(?:\+\d{1,3}[ .\-]?)?(?:\(0\)[ .\-]?)?\d(?:[ .\-]?\d){7,12}(?![\w/])")
+
+
+def mask_pii(text: str) -> str:
+    """Replace e-mail addresses, IBANs, NIRs and phone numbers with placeholders.
+    NIR and IBAN candidates are masked whether or not their key is valid (a typo is still personal)."""
+    if not text:
+        return text
+    text = _EMAIL.sub("[email]", text)
+    text = _IBAN.sub("[iban]", text)
+    text = _NIR.sub("[nir]", text)
+    text = _PHONE.sub("[phone]", text)
+    return text

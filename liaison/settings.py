@@ -1,0 +1,71 @@
+"""The one settings object. Every field can be set from the environment with the `LIAISON_` prefix
+(e.g. LIAISON_DATA_DIR, LIAISON_CHROMA_URL, LIAISON_DATABASE_URL, LIAISON_LLM_URL).
+
+Each capability declares its own fields in `<capability>/config.py` (a mixin); this module merges
+them into `Settings`, validated once at start-up so a bad value fails fast with a clear message.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from assistant.config import AssistantSettings
+from ingest.config import KnowledgeSettings
+from intake.config import IntakeSettings
+from reports.config import ReportsSettings
+from translation.config import TranslationSettings
+
+
+class CoreSettings(BaseSettings):
+    data_dir: Path = Field(Path("data"), description="Where indexes, databases and fetched sources live.")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default: SQLite file `<data_dir>/liaison.db`. "
+        "PostgreSQL: postgresql+psycopg://user@127.0.0.1:5432/db")
+    log_level: str = "INFO"
+    # Key for encrypting personal fields at rest (urlsafe base64, 32 bytes: Fernet key). When unset a key
+    # file is generated in data_dir on first use (fine for the demo, not for production).
+    encryption_key: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:8000", "http://127.0.0.1:8000"])
+    rate_limit_per_minute: int = Field(30, ge=0, description="Anonymous requests per client IP per minute; 0 disables.")
+    public_base_url: str = "http://127.0.0.1:8000"
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        allowed = ("DEBUG", "INFO", "WARNING", "ERROR")
+        if value.upper() not in allowed:
+            raise ValueError(f"log_level must be one of {allowed}, got {value!r}")
+        return value.upper()
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'liaison.db').resolve()}"
+
+
+class Settings(
+    CoreSettings,
+    KnowledgeSettings,
+    AssistantSettings,
+    TranslationSettings,
+    IntakeSettings,
+    ReportsSettings,
+):
+    model_config = SettingsConfigDict(env_prefix="LIAISON_", env_file=".env", extra="ignore")
+
+    def ensure_dirs(self) -> "Settings":
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Process-wide settings from the environment (tests build their own `Settings(...)`)."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""reports package (keep imports light: the CLI imports this at start-up)."""

@@ -1,0 +1,6 @@
+"""Settings fields owned by `translation` (merged into liaison.settings.Settings; env prefix LIAISON_)."""
+from pydantic_settings import BaseSettings
+
+
+class TranslationSettings(BaseSettings):
+    pass
