@@ -1,0 +1,110 @@
+"""Countries and French territories named in questions (several languages) -> ISO / territory codes.
+Used to route retrieval (country filter of the knowledge base), to rewrite follow-ups ("et pour la
+Polynésie ?") and to check that an answer about a place comes from texts about that place."""
+from __future__ import annotations
+
+import re
+
+from assistant.text import fold
+
+# French territories with their own coordination instruments (or none: WF, PM, TF).
+TERRITORIES = {"NC", "PF", "YT", "WF", "PM", "BL", "MF", "TF"}
+EU_EEA_CH = {"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT",
+             "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO", "CH"}
+
+_NAMES: dict[str, tuple[str, ...]] = {
+    "NC": ("nouvelle-caledonie", "nouvelle caledonie", "new caledonia", "caledonie", "caledonien", "caledonienne", "cafat"),
+    "PF": ("polynesie", "polynesia", "tahiti", "polynesien"),
+    "YT": ("mayotte", "mahorais"),
+    "WF": ("wallis", "futuna"),
+    "PM": ("saint-pierre-et-miquelon", "saint pierre et miquelon", "miquelon"),
+    "BL": ("saint-barthelemy",),
+    "MF": ("saint-martin",),
+    "FR": ("france", "metropole", "francia", "frankreich", "franca", "paris"),
+    "IE": ("irlande", "ireland", "irish", "irlanda", "irland"),
+    "NL": ("pays-bas", "pays bas", "netherlands", "holland", "paises bajos", "niederlande", "paesi bassi", "nederland"),
+    "IT": ("italie", "italy", "italia", "italien", "italiano"),
+    "ES": ("espagne", "spain", "espana", "spanien", "spagna", "espanha", "espanol", "espanola"),
+    "PT": ("portugal", "portugais", "portugues", "portuguesa", "portuguese"),
+    "DE": ("allemagne", "germany", "alemania", "deutschland", "germania", "alemanha"),
+    "BE": ("belgique", "belgium", "belgica", "belgien", "belgio"),
+    "LU": ("luxembourg", "luxemburg", "lussemburgo", "luxemburgo"),
+    "CH": ("suisse", "switzerland", "suiza", "schweiz", "svizzera", "suica"),
+    "SE": ("suede", "sweden", "suecia", "schweden", "svezia"),
+    "GB": ("royaume-uni", "royaume uni", "united kingdom", "angleterre", "england", "uk", "grande-bretagne", "britain"),
+    "PL": ("pologne", "poland", "polonia", "polen"),
+    "RO": ("roumanie", "romania", "rumanien"),
+    "AT": ("autriche", "austria", "osterreich"),
+    "DK": ("danemark", "denmark"),
+    "FI": ("finlande", "finland"),
+    "GR": ("grece", "greece"),
+    "NO": ("norvege", "norway"),
+    "JP": ("japon", "japan", "japon", "giappone", "japao"),
+    "US": ("etats-unis", "etats unis", "usa", "united states", "america", "amerique"),
+    "CA": ("canada",),
+    "QC": ("quebec",),
+    "AU": ("australie", "australia"),
+    "NZ": ("nouvelle-zelande", "new zealand"),
+    "KR": ("coree", "korea"),
+    "SG": ("singapour", "singapore"),
+    "VN": ("vietnam", "viet nam"),
+    "TH": ("thailande", "thailand", "tailandia"),
+    "CN": ("chine", "china"),
+    "IN": ("inde", "india"),
+    "MA": ("maroc", "morocco", "marruecos"),
+    "DZ": ("algerie", "algeria"),
+    "TN": ("tunisie", "tunisia"),
+    "SN": ("senegal",),
+    "BR": ("bresil", "brazil", "brasil"),
+    "AR": ("argentine", "argentina"),
+    "CL": ("chili", "chile"),
+    "MX": ("mexique", "mexico"),
+    "IL": ("israel",),
+    "TR": ("turquie", "turkey", "turkiye"),
+    "RU": ("russie", "russia"),
+    "UA": ("ukraine",),
+    "AE": ("emirats", "dubai", "emirates"),
+}
+_PATTERNS = [(code, re.compile(r"(?<![a-z])(" + "|".join(re.escape(n) for n in names) + r")(?![a-z])"))
+             for code, names in _NAMES.items()]
+
+
+def places_in(text: str) -> list[str]:
+    """Codes of the places named in `text`, in order of first mention, without duplicates."""
+    folded = fold(text)
+    found: list[tuple[int, str]] = []
+    for code, pattern in _PATTERNS:
+        m = pattern.search(folded)
+        if m:
+            found.append((m.start(), code))
+    return [code for _, code in sorted(found)]
+
+
+def place_names(code: str) -> tuple[str, ...]:
+    return _NAMES.get(code, ())
+
+
+def remove_places(text: str) -> str:
+    """`text` with every place name removed (used when a follow-up swaps the place). Accents are kept
+    when folding preserves positions (the usual case); otherwise the folded text is returned."""
+    folded = fold(text)
+    base = text if len(folded) == len(text) else folded
+    spans = sorted(m.span() for _, pattern in _PATTERNS for m in pattern.finditer(folded))
+    out, last = [], 0
+    for start, end in spans:
+        if start >= last:
+            out.append(base[last:start])
+            last = end
+    out.append(base[last:])
+    text = re.sub(r"\s+", " ", " ".join(out)).strip()
+    # Prepositions/articles left dangling before punctuation ("détaché en ?" -> "détaché ?").
+    dangling = re.compile(r"\s+(?:en|au|aux|à|a|in|to|for|pour|de|du|la|le|les|l'|the|en la|para|nach|em|no|na)\s*(?=[?,.;!]|$)", re.I)
+    previous = None
+    while previous != text:
+        previous, text = text, dangling.sub("", text)
+    return text
+
+
+def mentions_place(text: str, code: str) -> bool:
+    pattern = next((p for c, p in _PATTERNS if c == code), None)
+    return bool(pattern and pattern.search(fold(text)))
