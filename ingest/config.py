@@ -16,3 +16,10 @@ class KnowledgeSettings(BaseSettings):
     max_compression_ratio: float = Field(200.0, gt=1, description="Refuse archives that inflate more than this.")
     chunk_chars: int = Field(1200, ge=200, le=8000)
     chunk_overlap_chars: int = Field(150, ge=0, le=2000)
+    ingest_ignore: list[str] = Field(
+        default_factory=lambda: [".*", "meta.json", "*.doc.xml", "MANIFEST.md", "NOTICE", "LICENSE*"],
+        description="File-name patterns never ingested (sidecar metadata, hidden files).")
+    # Hybrid fusion: weights of the normalised dense and BM25 scores (tuned on the dev sets, see evals/).
+    fusion_dense_weight: float = Field(0.6, ge=0, le=1)
+    reference_boost: float = Field(1.0, ge=0, description="Added to units whose ref is cited in the query (R767-2, F3155).")
+    candidates: int = Field(60, ge=10, le=1000, description="Candidates per retriever before fusion.")

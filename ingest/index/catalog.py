@@ -1,0 +1,311 @@
+"""The catalog: source of truth for what is indexed, and the persisted BM25 index.
+
+One SQLite file holds files (with content hash and state), chunks (text + metadata) and an FTS5
+table of pre-analysed tokens (ingest.analysis) scored with FTS5's Okapi BM25. Each file's change is
+one transaction, so BM25 and the catalog can never disagree; the Chroma store is reconciled against
+the catalog (see KnowledgeBase.reconcile).
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ingest.analysis import analyze, analyze_query
+from ingest.types import OPEN_ENDED, Chunk
+
+SCHEMA_VERSION = "1"
+# Title tokens weigh more than body tokens in BM25 (fiche titles, FAQ questions, article headings).
+TITLE_WEIGHT, BODY_WEIGHT = 3.0, 1.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files(
+    key TEXT PRIMARY KEY, source TEXT NOT NULL, root TEXT NOT NULL, path TEXT NOT NULL,
+    file_hash TEXT NOT NULL, size INTEGER NOT NULL, state TEXT NOT NULL, n_chunks INTEGER NOT NULL,
+    error TEXT, updated_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS files_source ON files(source);
+CREATE TABLE IF NOT EXISTS chunks(
+    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, file_key TEXT NOT NULL, unit_key TEXT NOT NULL,
+    source TEXT, path TEXT, ref TEXT, title TEXT, instrument_type TEXT, language TEXT, countries TEXT,
+    audience TEXT, valid_from INTEGER, valid_to INTEGER, chunk_index INTEGER, text TEXT NOT NULL,
+    metadata TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_file ON chunks(file_key);
+CREATE INDEX IF NOT EXISTS chunks_unit ON chunks(path, ref);
+CREATE INDEX IF NOT EXISTS chunks_unit_key ON chunks(unit_key);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+    title, body, tokenize = "unicode61 remove_diacritics 0 tokenchars '-/'");
+"""
+
+# Filter keys that map to catalog columns (exact match) and their Chroma counterparts.
+FILTER_COLUMNS = ("source", "path", "ref", "instrument_type", "language", "audience")
+FILTER_KEYS = FILTER_COLUMNS + ("country",)
+
+
+@dataclass
+class FileRecord:
+    key: str
+    source: str
+    root: str
+    path: str
+    file_hash: str
+    size: int
+    state: str
+    n_chunks: int
+    error: str | None
+
+
+@dataclass
+class StoredChunk:
+    rowid: int
+    id: str
+    unit_key: str
+    text: str
+    metadata: dict[str, Any]
+
+
+def file_key(source: str, path: str) -> str:
+    return f"{source}\x1f{path}"
+
+
+def unit_key(metadata: dict[str, Any]) -> str:
+    return f"{metadata.get('path', '')}#{metadata.get('ref', '')}"
+
+
+def check_filters(filters: dict[str, Any] | None) -> dict[str, Any]:
+    """Validate filter keys (error lists the allowed ones); values are strings."""
+    filters = dict(filters or {})
+    unknown = sorted(set(filters) - set(FILTER_KEYS))
+    if unknown:
+        raise ValueError(f"unknown filter key(s) {', '.join(unknown)}; allowed: {', '.join(FILTER_KEYS)}")
+    return {k: str(v) for k, v in filters.items() if v not in (None, "")}
+
+
+class Catalog:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._local = threading.local()
+        with self._conn() as conn:
+            conn.executescript(_SCHEMA)
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+
+    # One connection per thread (API workers use threads); WAL lets readers run during an ingest.
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA busy_timeout=30000")
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # -- meta -------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self._conn().execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._conn().execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # -- files ------------------------------------------------------------------------------
+    def get_file(self, key: str) -> FileRecord | None:
+        row = self._conn().execute(
+            "SELECT key, source, root, path, file_hash, size, state, n_chunks, error FROM files WHERE key=?", (key,)
+        ).fetchone()
+        return FileRecord(*row) if row else None
+
+    def files(self, source: str | None = None) -> list[FileRecord]:
+        sql = "SELECT key, source, root, path, file_hash, size, state, n_chunks, error FROM files"
+        args: tuple = ()
+        if source is not None:
+            sql += " WHERE source=?"
+            args = (source,)
+        return [FileRecord(*r) for r in self._conn().execute(sql + " ORDER BY key", args)]
+
+    def chunk_ids_of_file(self, key: str) -> set[str]:
+        return {r[0] for r in self._conn().execute("SELECT id FROM chunks WHERE file_key=?", (key,))}
+
+    def all_chunk_ids(self) -> set[str]:
+        return {r[0] for r in self._conn().execute("SELECT id FROM chunks")}
+
+    def replace_file(
+        self, *, key: str, source: str, root: str, path: str, file_hash: str, size: int,
+        chunks: Sequence[Chunk],
+    ) -> tuple[int, int]:
+        """Make the file's chunks exactly `chunks` in one transaction; returns (added, removed)."""
+        conn = self._conn()
+        new_ids = {c.id: c for c in chunks}
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            old = dict(conn.execute("SELECT id, rowid FROM chunks WHERE file_key=?", (key,)).fetchall())
+            removed = [rowid for cid, rowid in old.items() if cid not in new_ids]
+            for rowid in removed:
+                conn.execute("DELETE FROM fts WHERE rowid=?", (rowid,))
+                conn.execute("DELETE FROM chunks WHERE rowid=?", (rowid,))
+            added = 0
+            for cid, chunk in new_ids.items():
+                if cid in old:
+                    continue
+                self._insert_chunk(conn, key, cid, chunk)
+                added += 1
+            conn.execute(
+                "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (key, source, root, path, file_hash, size, "done", len(new_ids), None, _now()),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return added, len(removed)
+
+    def _insert_chunk(self, conn: sqlite3.Connection, key: str, cid: str, chunk: Chunk) -> None:
+        m = chunk.metadata
+        language = str(m.get("language") or "fr")
+        cur = conn.execute(
+            "INSERT INTO chunks(id, file_key, unit_key, source, path, ref, title, instrument_type, language, "
+            "countries, audience, valid_from, valid_to, chunk_index, text, metadata) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (cid, key, unit_key(m), m.get("source", ""), m.get("path", ""), m.get("ref", ""), m.get("title", ""),
+             m.get("instrument_type", ""), language, m.get("countries", ""), m.get("audience", ""),
+             int(m.get("valid_from") or 0), int(m.get("valid_to") or OPEN_ENDED), int(m.get("chunk_index") or 0),
+             chunk.text, json.dumps(m, ensure_ascii=False, sort_keys=True)),
+        )
+        title_text = " ".join(str(m.get(k, "")) for k in ("title", "ref"))
+        conn.execute(
+            "INSERT INTO fts(rowid, title, body) VALUES (?,?,?)",
+            (cur.lastrowid, " ".join(analyze(title_text, language)), " ".join(analyze(chunk.text, language))),
+        )
+
+    def record_failure(self, *, key: str, source: str, root: str, path: str, size: int, error: str) -> None:
+        """Remember a failed file without touching chunks already indexed from an earlier version."""
+        conn = self._conn()
+        existing = self.get_file(key)
+        if existing:
+            conn.execute("UPDATE files SET error=?, updated_at=? WHERE key=?", (error, _now(), key))
+        else:
+            conn.execute(
+                "INSERT INTO files VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (key, source, root, path, "", size, "failed", 0, error, _now()),
+            )
+
+    def delete_file(self, key: str) -> set[str]:
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            rows = conn.execute("SELECT id, rowid FROM chunks WHERE file_key=?", (key,)).fetchall()
+            for _, rowid in rows:
+                conn.execute("DELETE FROM fts WHERE rowid=?", (rowid,))
+            conn.execute("DELETE FROM chunks WHERE file_key=?", (key,))
+            conn.execute("DELETE FROM files WHERE key=?", (key,))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return {cid for cid, _ in rows}
+
+    # -- reads ------------------------------------------------------------------------------
+    def chunks_by_ids(self, ids: Iterable[str]) -> dict[str, StoredChunk]:
+        ids = list(ids)
+        out: dict[str, StoredChunk] = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            q = ",".join("?" * len(part))
+            for rowid, cid, ukey, text, meta in self._conn().execute(
+                f"SELECT rowid, id, unit_key, text, metadata FROM chunks WHERE id IN ({q})", part
+            ):
+                out[cid] = StoredChunk(rowid, cid, ukey, text, json.loads(meta))
+        return out
+
+    def unit_chunks(self, path: str, ref: str) -> list[StoredChunk]:
+        rows = self._conn().execute(
+            "SELECT rowid, id, unit_key, text, metadata FROM chunks WHERE path=? AND ref=? "
+            "ORDER BY valid_from DESC, chunk_index", (path, ref),
+        ).fetchall()
+        return [StoredChunk(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+
+    def find_units_by_ref(self, refs: Sequence[str], limit: int = 50) -> list[str]:
+        """Chunk ids of units whose ref is one of `refs` (case-insensitive), first chunk of each unit."""
+        if not refs:
+            return []
+        q = ",".join("?" * len(refs))
+        rows = self._conn().execute(
+            f"SELECT id FROM chunks WHERE upper(ref) IN ({q}) AND chunk_index=0 LIMIT ?",
+            [r.upper() for r in refs] + [limit],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def _filter_sql(self, filters: dict[str, Any], as_of: int | None) -> tuple[str, list[Any]]:
+        clauses, args = [], []
+        for key, value in filters.items():
+            if key == "country":
+                clauses.append("c.countries LIKE ?")
+                args.append(f"%|{value.upper()}|%")
+            else:
+                clauses.append(f"c.{key} = ?")
+                args.append(value)
+        if as_of:
+            clauses.append("c.valid_from <= ? AND c.valid_to > ?")
+            args += [as_of, as_of]
+        return (" AND " + " AND ".join(clauses)) if clauses else "", args
+
+    def bm25(
+        self, query: str, *, limit: int = 100, filters: dict[str, Any] | None = None, as_of: int | None = None,
+        restrict_ids: Sequence[str] | None = None,
+    ) -> list[tuple[str, float]]:
+        """(chunk id, BM25 score >= 0) best first. `restrict_ids` scores only those chunks."""
+        terms = analyze_query(query)
+        if not terms:
+            return []
+        match = " OR ".join(f'"{t}"' for t in terms)
+        where, args = self._filter_sql(filters or {}, as_of)
+        if restrict_ids is not None:
+            if not restrict_ids:
+                return []
+            where += f" AND c.id IN ({','.join('?' * len(restrict_ids))})"
+            args += list(restrict_ids)
+        sql = (
+            f"SELECT c.id, bm25(fts, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS s FROM fts JOIN chunks c ON c.rowid = fts.rowid "
+            f"WHERE fts MATCH ?{where} ORDER BY s LIMIT ?"
+        )
+        rows = self._conn().execute(sql, [match, *args, limit]).fetchall()
+        return [(cid, -score) for cid, score in rows]
+
+    def allowed_ids(self, filters: dict[str, Any], as_of: int | None) -> set[str] | None:
+        """Chunk ids passing the filters (None when there is no filter)."""
+        if not filters and not as_of:
+            return None
+        where, args = self._filter_sql(filters, as_of)
+        return {r[0] for r in self._conn().execute(f"SELECT c.id FROM chunks c WHERE 1=1{where}", args)}
+
+    def counts(self) -> dict[str, int]:
+        conn = self._conn()
+        return {
+            "files": conn.execute("SELECT count(*) FROM files WHERE state='done'").fetchone()[0],
+            "failed_files": conn.execute("SELECT count(*) FROM files WHERE state='failed'").fetchone()[0],
+            "chunks": conn.execute("SELECT count(*) FROM chunks").fetchone()[0],
+            "units": conn.execute("SELECT count(DISTINCT unit_key) FROM chunks").fetchone()[0],
+        }
+
+    def source_counts(self) -> dict[str, dict[str, int]]:
+        rows = self._conn().execute(
+            "SELECT f.source, count(DISTINCT f.key), count(c.rowid) FROM files f "
+            "LEFT JOIN chunks c ON c.file_key = f.key WHERE f.state='done' GROUP BY f.source"
+        ).fetchall()
+        return {src: {"files": nf, "chunks": nc} for src, nf, nc in rows}
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,402 @@
+"""KnowledgeBase: incremental, crash-safe ingestion and hybrid search over legal units.
+
+Stores (all under settings.data_dir unless a Chroma server is configured):
+- catalog.sqlite: files, chunks, BM25 (FTS5) index: the source of truth;
+- chroma/: dense vectors (or the Chroma server at LIAISON_CHROMA_URL).
+
+Write order for a changed file: vectors are upserted into Chroma first (idempotent, ids from content),
+then the catalog transaction swaps the file's chunks, then stale vectors are deleted. A process killed
+anywhere leaves at worst vectors the catalog does not know (deleted by `reconcile`) or a file whose
+catalog state is still the old one (re-done by the next run, re-using vectors already in Chroma).
+"""
+from __future__ import annotations
+
+import fcntl
+import fnmatch
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ingest.analysis import legal_tokens
+from ingest.index.catalog import Catalog, check_filters, file_key
+from ingest.index.dense import DenseStore, chroma_where
+from ingest.types import Chunk, Hit, ParseError
+
+log = logging.getLogger("liaison.kb")
+
+METHODS = ("hybrid", "bm25", "dense")
+MAX_QUERY_CHARS = 4000
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    status: str  # added | updated | unchanged | deleted | failed | skipped
+    chunks: int = 0
+    reason: str = ""
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    chunks_added: int = 0
+    chunks_removed: int = 0
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "added": self.count("added"), "updated": self.count("updated"), "unchanged": self.count("unchanged"),
+            "deleted": self.count("deleted"), "failed": self.count("failed"), "skipped": self.count("skipped"),
+            "chunks_added": self.chunks_added, "chunks_removed": self.chunks_removed,
+            "chunks_embedded": self.chunks_embedded, "seconds": round(self.seconds, 2),
+            "failures": [{"path": o.path, "reason": o.reason} for o in self.failed],
+        }
+
+
+class IngestBusyError(RuntimeError):
+    pass
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@dataclass
+class _Pending:
+    key: str
+    source: str
+    root: str
+    rel: str
+    file_hash: str
+    size: int
+    chunks: list[Chunk]
+    existed: bool
+
+
+class KnowledgeBase:
+    def __init__(self, settings) -> None:
+        from ingest.embeddings import get_embeddings
+
+        self.settings = settings
+        data_dir = Path(settings.data_dir)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.catalog = Catalog(data_dir / "catalog.sqlite")
+        self.embeddings = get_embeddings(settings.embedding_backend, settings.embedding_model)
+        stored_model = self.catalog.get_meta("embedding_model")
+        self.dense = DenseStore(
+            chroma_url=settings.chroma_url, persist_dir=data_dir / "chroma", collection=settings.collection,
+            model_id=self.embeddings.model_id, dim=self.embeddings.dim,
+        )
+        if stored_model is None:
+            self.catalog.set_meta("embedding_model", self.embeddings.model_id)
+        self._lock_path = data_dir / "ingest.lock"
+
+    def close(self) -> None:
+        self.catalog.close()
+
+    # ------------------------------------------------------------------------------ ingestion
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        with self._lock_path.open("a") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise IngestBusyError(f"another ingest is running on {self.settings.data_dir}") from exc
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def reconcile(self) -> dict[str, int]:
+        """Make Chroma hold exactly the catalog's chunks (after a crash): delete orphan vectors and
+        embed chunks whose vectors are missing."""
+        catalog_ids = self.catalog.all_chunk_ids()
+        dense_ids = self.dense.all_ids()
+        orphans = dense_ids - catalog_ids
+        missing = catalog_ids - dense_ids
+        if orphans:
+            self.dense.delete(sorted(orphans))
+        if missing:
+            stored = self.catalog.chunks_by_ids(missing)
+            items = [Chunk(s.text, s.metadata) for s in stored.values()]
+            self._embed_and_upsert(items, [s.id for s in stored.values()])
+        if orphans or missing:
+            log.warning("reconciled index: %d orphan vectors deleted, %d missing vectors added", len(orphans), len(missing))
+        return {"orphans_deleted": len(orphans), "missing_added": len(missing)}
+
+    def _iter_files(self, root: Path) -> Iterator[Path]:
+        ignore = self.settings.ingest_ignore
+        if root.is_file():
+            yield root
+            return
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                yield Path(dirpath) / name
+
+    def _ignored(self, name: str) -> bool:
+        return any(fnmatch.fnmatch(name, pat) for pat in self.settings.ingest_ignore)
+
+    def ingest(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        prune: bool = False,
+        source: str | None = None,
+        progress: Callable[[str], None] | None = None,
+        on_total: Callable[[int], None] | None = None,
+    ) -> IngestReport:
+        from ingest.parsers import SUPPORTED_SUFFIXES, parse_file
+
+        report = IngestReport()
+        started = time.perf_counter()
+        with self._exclusive():
+            self.reconcile()
+            plan: list[tuple[Path, Path, str]] = []  # (file, root, source)
+            for raw in paths:
+                given = Path(raw)
+                if not given.exists():
+                    report.outcomes.append(FileOutcome(str(raw), "failed", reason="no such file or directory"))
+                    continue
+                resolved = given.resolve()
+                root = resolved.parent if resolved.is_file() else resolved
+                src = source or root.name
+                plan.extend((f, root, src) for f in self._iter_files(resolved))
+            if on_total:
+                on_total(len(plan))
+            seen: dict[str, set[str]] = {}
+            batch: list[_Pending] = []
+            batch_chunks = 0
+            for file, root, src in plan:
+                rel = file.relative_to(root).as_posix()
+                seen.setdefault(src, set()).add(rel)
+                key = file_key(src, rel)
+                if progress:
+                    progress(rel)
+                if self._ignored(file.name):
+                    report.outcomes.append(FileOutcome(rel, "skipped", reason="ignored (metadata or hidden file)"))
+                    continue
+                if file.suffix.lower() not in SUPPORTED_SUFFIXES:
+                    report.outcomes.append(FileOutcome(rel, "skipped", reason=f"unsupported file type {file.suffix or '(none)'}"))
+                    continue
+                try:
+                    size = file.stat().st_size
+                    if size > self.settings.max_file_bytes:
+                        raise ParseError(f"file too large: {size} bytes > limit {self.settings.max_file_bytes} (LIAISON_MAX_FILE_BYTES)")
+                    file_hash = _sha256_file(file)
+                    existing = self.catalog.get_file(key)
+                    if existing and existing.state == "done" and existing.file_hash == file_hash:
+                        report.outcomes.append(FileOutcome(rel, "unchanged", existing.n_chunks))
+                        continue
+                    chunks = parse_file(file, root, source=src, settings=self.settings)
+                except ParseError as exc:
+                    self._fail(report, key, src, root, rel, file, str(exc))
+                    continue
+                except Exception as exc:  # a parser bug must not stop the run
+                    log.exception("unexpected error parsing %s", file)
+                    self._fail(report, key, src, root, rel, file, f"unexpected error: {type(exc).__name__}: {exc}")
+                    continue
+                if not chunks:
+                    report.outcomes.append(FileOutcome(rel, "skipped", reason="no text units found"))
+                    continue
+                chunks = _dedupe(chunks)
+                batch.append(_Pending(key, src, str(root), rel, file_hash, size, chunks,
+                                      existed=bool(existing and existing.state == "done")))
+                batch_chunks += len(chunks)
+                if batch_chunks >= 4 * self.settings.embedding_batch_size:
+                    self._commit_batch(batch, report)
+                    batch, batch_chunks = [], 0
+            if batch:
+                self._commit_batch(batch, report)
+            if prune:
+                self._prune(seen, report)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _fail(self, report: IngestReport, key: str, src: str, root: Path, rel: str, file: Path, reason: str) -> None:
+        size = file.stat().st_size if file.exists() else 0
+        self.catalog.record_failure(key=key, source=src, root=str(root), path=rel, size=size, error=reason)
+        report.outcomes.append(FileOutcome(rel, "failed", reason=reason))
+
+    def _commit_batch(self, batch: list[_Pending], report: IngestReport) -> None:
+        # 1) vectors for chunks the catalog does not have yet (and Chroma neither, after a crash)
+        new_chunks: dict[str, Chunk] = {}
+        for p in batch:
+            known = self.catalog.chunk_ids_of_file(p.key)
+            for c in p.chunks:
+                if c.id not in known:
+                    new_chunks[c.id] = c
+        ids = list(new_chunks)
+        already = self.dense.existing(ids) if ids else set()
+        to_embed = [cid for cid in ids if cid not in already]
+        self._embed_and_upsert([new_chunks[c] for c in to_embed], to_embed)
+        report.chunks_embedded += len(to_embed)
+        # 2) catalog swap per file, 3) stale vectors out
+        for p in batch:
+            old_ids = self.catalog.chunk_ids_of_file(p.key)
+            added, removed = self.catalog.replace_file(
+                key=p.key, source=p.source, root=p.root, path=p.rel, file_hash=p.file_hash, size=p.size, chunks=p.chunks)
+            stale = old_ids - {c.id for c in p.chunks}
+            if stale:
+                self.dense.delete(sorted(stale))
+            report.chunks_added += added
+            report.chunks_removed += removed
+            report.outcomes.append(FileOutcome(p.rel, "updated" if p.existed else "added", len(p.chunks)))
+
+    def _embed_and_upsert(self, chunks: list[Chunk], ids: list[str]) -> None:
+        bs = self.settings.embedding_batch_size
+        for i in range(0, len(chunks), bs):
+            part = chunks[i : i + bs]
+            vectors = self.embeddings.embed_matrix([c.text for c in part])
+            self.dense.upsert(ids[i : i + bs], vectors, [c.text for c in part], [c.metadata for c in part])
+
+    def _prune(self, seen: dict[str, set[str]], report: IngestReport) -> None:
+        for src, rels in seen.items():
+            for rec in self.catalog.files(source=src):
+                if rec.path not in rels:
+                    ids = self.catalog.delete_file(rec.key)
+                    self.dense.delete(sorted(ids))
+                    report.chunks_removed += len(ids)
+                    report.outcomes.append(FileOutcome(rec.path, "deleted", len(ids)))
+
+    # ------------------------------------------------------------------------------ search
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        filters: dict[str, Any] | None = None,
+        method: str = "hybrid",
+        as_of: int | None = None,
+    ) -> list[Hit]:
+        if method not in METHODS:
+            raise ValueError(f"unknown method {method!r}; allowed: {', '.join(METHODS)}")
+        query = (query or "").strip()
+        if not query:
+            raise ValueError("empty query")
+        if len(query) > MAX_QUERY_CHARS:
+            raise ValueError(f"query too long ({len(query)} characters; at most {MAX_QUERY_CHARS})")
+        if not 1 <= k <= 200:
+            raise ValueError("k must be between 1 and 200")
+        filters = check_filters(filters)
+        n = max(self.settings.candidates, 3 * k)
+
+        dense: dict[str, float] = {}
+        lexical: dict[str, float] = {}
+        qvec = None
+        if method in ("dense", "hybrid"):
+            qvec = self.embeddings.embed_matrix([query], is_query=True)[0]
+            dense = dict(self.dense.query(qvec, n, chroma_where(filters, as_of)))
+        if method in ("bm25", "hybrid"):
+            lexical = dict(self.catalog.bm25(query, limit=n, filters=filters, as_of=as_of))
+
+        refs = legal_tokens(query)
+        ref_ids = self.catalog.find_units_by_ref(refs) if refs else []
+        if ref_ids and (filters or as_of):
+            allowed = self.catalog.allowed_ids(filters, as_of) or set()
+            ref_ids = [cid for cid in ref_ids if cid in allowed]
+
+        if method == "dense":
+            scores = dense
+        elif method == "bm25":
+            scores = lexical
+        else:
+            scores = self._fuse(query, qvec, dense, lexical, extra=ref_ids)
+        if ref_ids:
+            top = max(scores.values(), default=1.0) or 1.0
+            for cid in ref_ids:
+                scores[cid] = scores.get(cid, 0.0) + self.settings.reference_boost * top
+        return self._to_hits(scores, k)
+
+    def _fuse(self, query: str, qvec: np.ndarray, dense: dict[str, float], lexical: dict[str, float],
+              extra: Sequence[str] = ()) -> dict[str, float]:
+        """Score every candidate with BOTH retrievers (no 'missing = 0' artefact), normalise each
+        score list to [0, 1] over the candidate set, and combine with a tuned weight."""
+        union = set(dense) | set(lexical) | set(extra)
+        if not union:
+            return {}
+        missing_dense = [cid for cid in union if cid not in dense]
+        if missing_dense:
+            for cid, vec in self.dense.vectors(missing_dense).items():
+                dense[cid] = float(vec @ qvec)
+        missing_lex = [cid for cid in union if cid not in lexical]
+        if missing_lex:
+            lexical.update(self.catalog.bm25(query, limit=len(missing_lex), restrict_ids=missing_lex))
+        d = _minmax({cid: dense.get(cid, 0.0) for cid in union})
+        b_max = max(lexical.values(), default=0.0)
+        w = self.settings.fusion_dense_weight
+        return {cid: w * d[cid] + (1 - w) * (lexical.get(cid, 0.0) / b_max if b_max > 0 else 0.0) for cid in union}
+
+    def _to_hits(self, scores: dict[str, float], k: int) -> list[Hit]:
+        if not scores:
+            return []
+        ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+        stored = self.catalog.chunks_by_ids([cid for cid, _ in ranked[: max(200, 4 * k)]])
+        hits: list[Hit] = []
+        seen_units: set[str] = set()
+        for cid, score in ranked:
+            s = stored.get(cid)
+            if s is None:
+                continue  # vector without catalog row (mid-crash state): never shown
+            unit = f"{s.metadata.get('path', '')}#{s.metadata.get('ref', '')}"
+            if unit in seen_units:
+                continue
+            seen_units.add(unit)
+            hits.append(Hit(chunk_id=cid, text=s.text, score=float(score), metadata=s.metadata))
+            if len(hits) == k:
+                break
+        return hits
+
+    def get_unit(self, path: str, ref: str, as_of: int | None = None) -> list[Hit]:
+        """All chunks of one unit (article, fiche...), in order. With several versions, the one in
+        force at `as_of` (default: the latest version)."""
+        chunks = self.catalog.unit_chunks(path, ref)
+        if not chunks:
+            return []
+        if as_of:
+            chunks = [c for c in chunks if c.metadata.get("valid_from", 0) <= as_of < c.metadata.get("valid_to", 99991231)]
+        if chunks:
+            latest = chunks[0].metadata.get("valid_from", 0)
+            chunks = sorted((c for c in chunks if c.metadata.get("valid_from", 0) == latest),
+                            key=lambda c: c.metadata.get("chunk_index", 0))
+        return [Hit(c.id, c.text, 1.0, c.metadata) for c in chunks]
+
+    def stats(self) -> dict[str, Any]:
+        return {**self.catalog.counts(), "vectors": self.dense.count(), "embedding_model": self.embeddings.model_id,
+                "sources": self.catalog.source_counts()}
+
+
+def _minmax(values: dict[str, float]) -> dict[str, float]:
+    lo, hi = min(values.values()), max(values.values())
+    span = hi - lo
+    return {k: ((v - lo) / span if span > 0 else 1.0) for k, v in values.items()}
+
+
+def _dedupe(chunks: list[Chunk]) -> list[Chunk]:
+    """Identical chunks (same id) inside one file are kept once."""
+    seen: set[str] = set()
+    out = []
+    for c in chunks:
+        if c.id not in seen:
+            seen.add(c.id)
+            out.append(c)
+    return out
