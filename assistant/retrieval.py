@@ -1,0 +1,126 @@
+"""Conversation-level retrieval over the knowledge base: the (resolved) question, French glossary terms
+for foreign-language questions, routing by the places it names (a second search restricted to texts
+about that country/territory, fused by rank), and a short-lived result cache."""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.glossary import french_terms
+from assistant.guard import drop_instructions
+from assistant.places import places_in
+
+# Places not used for routing: France is in almost every text.
+_NO_ROUTE = {"FR"}
+_RRF_K = 20
+
+
+@dataclass
+class Passage:
+    """A retrieved unit (its best chunk), ready to be quoted."""
+
+    hit: Any                      # ingest.types.Hit
+    rank: int
+    text: str                     # chunk text with instruction-like sentences removed
+    fused: float = 0.0
+    routes: list[str] = field(default_factory=list)
+
+    @property
+    def meta(self) -> dict:
+        return self.hit.metadata
+
+    @property
+    def path(self) -> str:
+        return self.meta.get("path", "")
+
+    @property
+    def ref(self) -> str:
+        return self.meta.get("ref", "")
+
+    @property
+    def title(self) -> str:
+        return self.meta.get("title", "") or self.ref
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.path, self.ref)
+
+
+class _Cache:
+    """LRU with expiry: identical questions (frequent in a public widget) skip the search. Entries
+    expire after `ttl` seconds so a re-ingest by another process shows up quickly."""
+
+    def __init__(self, size: int = 512, ttl: float = 300.0) -> None:
+        self.size, self.ttl = size, ttl
+        self._data: OrderedDict[str, tuple[float, list]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            item = self._data.get(key)
+            if item is None or time.monotonic() - item[0] > self.ttl:
+                self._data.pop(key, None)
+                return None
+            self._data.move_to_end(key)
+            return item[1]
+
+    def put(self, key: str, value) -> None:
+        with self._lock:
+            self._data[key] = (time.monotonic(), value)
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+search_cache = _Cache()
+
+
+def cached_search(kb, query: str, *, k: int, filters: dict | None, as_of: int | None, method: str = "hybrid") -> list:
+    key = json.dumps([id(kb), query, k, filters or {}, as_of, method], sort_keys=True, ensure_ascii=False)
+    hits = search_cache.get(key)
+    if hits is None:
+        hits = kb.search(query, k=k, filters=filters or None, method=method, as_of=as_of)
+        search_cache.put(key, hits)
+    return hits
+
+
+def expand_query(query: str, language: str) -> str:
+    """The query plus French source terms for a question written in another language."""
+    if language == "fr":
+        return query
+    extra = [t for t in french_terms(query) if t not in query.lower()]
+    return f"{query} {' '.join(extra)}" if extra else query
+
+
+def retrieve(kb, query: str, *, language: str = "fr", filters: dict | None = None, as_of: int | None = None,
+             k: int = 8) -> list[Passage]:
+    """Passages for `query`, best first. Raises ValueError for bad filters (from the knowledge base)."""
+    search_query = expand_query(query, language)
+    lists: list[tuple[str, list]] = [("main", cached_search(kb, search_query, k=k, filters=filters, as_of=as_of))]
+    if not (filters or {}).get("country"):
+        for code in [c for c in places_in(query) if c not in _NO_ROUTE][:2]:
+            routed = cached_search(kb, search_query, k=max(3, k // 2), filters={**(filters or {}), "country": code},
+                                   as_of=as_of)
+            if routed:
+                lists.append((f"country:{code}", routed))
+    fused: dict[tuple[str, str], Passage] = {}
+    for route, hits in lists:
+        for rank, hit in enumerate(hits):
+            key = (hit.metadata.get("path", ""), hit.metadata.get("ref", ""))
+            passage = fused.get(key)
+            if passage is None:
+                passage = fused[key] = Passage(hit=hit, rank=0, text=drop_instructions(hit.text))
+            passage.fused += 1.0 / (_RRF_K + rank + 1)
+            passage.routes.append(route)
+    ranked = sorted(fused.values(), key=lambda p: p.fused, reverse=True)[:k]
+    for i, passage in enumerate(ranked):
+        passage.rank = i
+    return ranked

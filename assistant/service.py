@@ -1,0 +1,241 @@
+"""The assistant service: question in, grounded answer out (used by the API, the CLI and the evals).
+
+Pipeline: guard (refuse / strip instructions) -> follow-up resolution against the session -> language
+-> retrieval (routing, cache) -> evidence (anchors + coverage, threshold) -> engine (extractive or llm,
+LangChain runnables) -> contact scrubbing -> masked log (the session's memory) -> response.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from assistant.answer import AnswerContext, Draft
+from assistant.evidence import Evidence, assess
+from assistant.extractive import extractive_engine
+from assistant.followup import resolve
+from assistant.guard import scrub_contacts, screen_question
+from assistant.ids import new_id, new_session_id
+from assistant.language import ANSWER_LANGUAGES, LanguageGuess, detect_language
+from assistant.messages import msg
+from assistant.models import QuestionLog
+from assistant.places import EU_EEA_CH, places_in
+from assistant.retrieval import retrieve
+from assistant.schemas import AskRequest, AskResponse, Citation
+from assistant.sources import document_url
+from assistant.text import fold
+from assistant.topics import topic_of
+from liaison.db import session_scope
+from liaison.pii import mask_pii
+
+log = logging.getLogger("liaison.assistant")
+
+_HEALTH_ROUTES = {
+    "directive 2011/24 soins transfrontaliers remboursement autorisation préalable":
+        "directive 2011/24 soins transfrontaliers remboursement autorisation prealable",
+    "carte européenne d'assurance maladie soins imprévus formulaire S2 soins programmés":
+        "carte europeenne assurance maladie ceam soins imprevus s2 programmes",
+}
+
+
+class AskError(ValueError):
+    """Bad request to the assistant (unknown filter key, bad as_of ...): a 4xx, message says why."""
+
+
+@dataclass
+class AskResult:
+    response: AskResponse
+    draft: Draft
+    evidence: Evidence | None
+
+
+def _as_of_int(value) -> int | None:
+    if value is None:
+        return None
+    return value.year * 10000 + value.month * 100 + value.day
+
+
+class AssistantService:
+    def __init__(self, settings, db_url: str | None = None, kb=None) -> None:
+        self.settings = settings
+        self.db_url = db_url or settings.resolved_database_url
+        self._kb = kb
+
+    @property
+    def kb(self):
+        if self._kb is None:
+            from assistant.kb_access import get_knowledge_base
+
+            self._kb = get_knowledge_base(self.settings)
+        return self._kb
+
+    # --- conversation memory ----------------------------------------------------------------------
+    def _session_turns(self, session_id: str) -> list[QuestionLog]:
+        limit = self.settings.session_max_turns
+        if limit <= 0:
+            return []
+        with session_scope(self.db_url) as s:
+            rows = s.scalars(select(QuestionLog).where(QuestionLog.session_id == session_id)
+                             .order_by(QuestionLog.turn.desc()).limit(limit)).all()
+            return list(reversed(rows))
+
+    # --- answering --------------------------------------------------------------------------------
+    def ask(self, req: AskRequest, *, channel: str = "api", log_question: bool = True) -> AskResult:
+        started = time.perf_counter()
+        session_id = req.session_id or new_session_id()
+        turns = self._session_turns(session_id) if req.session_id else []
+        screening = screen_question(req.question)
+
+        if req.history:
+            from assistant.followup import resolve_history
+
+            previous_user = [m.content for m in req.history if m.role == "user"][-self.settings.session_max_turns:]
+            resolution = resolve_history(screening.question, previous_user) if screening.question else None
+        else:
+            resolution = resolve(screening.question, [t.resolved_query for t in turns]) if screening.question else None
+        language = detect_language(screening.question or req.question, hint=req.language)
+        if not language.detected and resolution and resolution.followup and turns:
+            language = LanguageGuess(turns[-1].language, 0.0, False)
+
+        evidence = None
+        if screening.refuse:
+            draft = self._refusal(screening.refuse, language)
+        else:
+            query = resolution.query
+            filters = dict(req.filters) if req.filters else None
+            try:
+                passages = retrieve(self.kb, query, language=language.code, filters=filters,
+                                    as_of=_as_of_int(req.as_of), k=self.settings.retrieval_k)
+            except ValueError as exc:
+                raise AskError(str(exc)) from exc
+            evidence = assess(query, passages, language.code)
+            if evidence.missing or evidence.score < self.settings.abstention_threshold or not passages:
+                draft = self._abstention(evidence, language)
+            else:
+                ctx = AnswerContext(question=screening.question, query=query, language=language, passages=passages,
+                                    evidence=evidence, settings=self.settings,
+                                    route_passages=self._health_routes(query, filters, req.as_of))
+                draft = self._engine(req.engine or self.settings.assistant_engine).invoke(ctx)
+        response = self._finish(draft, req, session_id, language, evidence)
+        latency_ms = int((time.perf_counter() - started) * 1000)
+        if log_question:
+            self._log(response, draft, req.question, resolution.query if resolution else "", (turns[-1].turn + 1) if turns else 0,
+                      evidence, latency_ms, channel)
+        return AskResult(response=response, draft=draft, evidence=evidence)
+
+    def stream(self, req: AskRequest, *, channel: str = "api") -> Iterator[tuple[str, object]]:
+        """('delta', {"text"}) events, then ('citations', [...]) and ('done', response dict)."""
+        result = self.ask(req, channel=channel)
+        for segment in result.draft.segments or [result.response.answer]:
+            yield "delta", {"text": segment}
+        notice = result.response.notice
+        if notice and result.draft.segments:
+            yield "delta", {"text": "\n" + notice}
+        yield "citations", [c.model_dump() for c in result.response.citations]
+        yield "done", result.response.model_dump()
+
+    def _engine(self, name: str):
+        if name == "llm":
+            from assistant.llm_engine import build_llm_engine
+
+            return build_llm_engine()
+        if name != "extractive":
+            raise AskError(f"unknown engine {name!r}; allowed: extractive, llm")
+        return extractive_engine
+
+    def _health_routes(self, query: str, filters, as_of) -> dict:
+        """For care in another European country, passages on both routes (directive / regulations)."""
+        folded = fold(query)
+        if topic_of(query) not in ("healthcare_abroad", "cross_border_healthcare"):
+            return {}
+        european = any(c in EU_EEA_CH and c != "FR" for c in places_in(query)) or any(
+            w in folded for w in ("europe", " ue ", " eu ", "eee", "eea", "etat membre", "member state"))
+        if not european:
+            return {}
+        routes = {}
+        for search, label in _HEALTH_ROUTES.items():
+            try:
+                routes[label] = retrieve(self.kb, search, filters=filters, as_of=_as_of_int(as_of), k=3)
+            except ValueError:
+                return {}
+        return routes
+
+    # --- fixed answers ----------------------------------------------------------------------------
+    def _write_lang(self, language: LanguageGuess) -> str:
+        return language.code if language.code in ANSWER_LANGUAGES else "fr"
+
+    def _refusal(self, kind: str, language: LanguageGuess) -> Draft:
+        lang = self._write_lang(language)
+        key = {"fraud": "refuse_fraud", "personal_data": "refuse_personal"}.get(kind, "refuse_injection")
+        text = msg(lang, key)
+        return Draft(text=text, cited=[], abstained=True, refused=True, segments=[text],
+                     handover_suggested=kind == "personal_data", info={"refused": kind})
+
+    def _abstention(self, evidence: Evidence, language: LanguageGuess) -> Draft:
+        lang = self._write_lang(language)
+        parts = [msg(lang, "abstain")]
+        whats = []
+        for kind, value in evidence.missing:
+            if kind == "agreement":
+                whats.append(msg(lang, "agreement_missing", place=value))
+            elif kind == "territory":
+                from assistant.places import place_names
+
+                whats.append(msg(lang, "territory_missing", place=(place_names(value) or (value,))[0].title()))
+            elif kind == "year":
+                whats.append(msg(lang, "year_missing", year=value))
+            elif kind in ("article", "code_article"):
+                whats.append(msg(lang, "article_missing"))
+        if whats:
+            parts.append(msg(lang, "no_sources_for", what=", ".join(whats)))
+        parts.append(msg(lang, "handover", contact=self.settings.handover_contact))
+        text = " ".join(parts)
+        return Draft(text=text, cited=[], abstained=True, segments=[text], handover_suggested=True,
+                     info={"evidence": evidence.score, "missing": evidence.missing})
+
+    # --- output -----------------------------------------------------------------------------------
+    def _finish(self, draft: Draft, req: AskRequest, session_id: str, language: LanguageGuess,
+                evidence: Evidence | None) -> AskResponse:
+        s = self.settings
+        sources = [c.passage.hit.text for c in draft.cited] + [c.passage.text for c in draft.cited]
+        allowed_urls = list(s.allowed_urls) + [s.handover_contact]
+        text = scrub_contacts(draft.text, sources, allowed_urls, s.allowed_phones, s.allowed_emails)
+        segments = [scrub_contacts(seg, sources, allowed_urls, s.allowed_phones, s.allowed_emails) for seg in draft.segments]
+        draft.segments = segments
+        draft.text = text
+        citations = []
+        for c in draft.cited:
+            quote = " … ".join(c.quotes)[:1200]
+            m = c.passage.meta
+            citations.append(Citation(
+                n=c.n, path=c.passage.path, ref=c.passage.ref, title=c.passage.title, quote=quote,
+                url=str(m.get("url", "") or ""), document_url=document_url(c.passage, c.quotes[0] if c.quotes else ""),
+                version_date=str(m.get("version_date") or "") or None, instrument_type=m.get("instrument_type")))
+        return AskResponse(
+            answer_id=new_id("answer", session_id, req.question), session_id=session_id, answer=text,
+            abstained=draft.abstained, language=language.code, citations=citations,
+            handover_suggested=draft.handover_suggested or draft.abstained and not draft.refused,
+            notice="\n".join(draft.notices) or None, engine=draft.engine, refused=draft.refused,
+            evidence=evidence.score if evidence else 0.0,
+        )
+
+    def _log(self, response: AskResponse, draft: Draft, question: str, resolved: str, turn: int,
+             evidence: Evidence | None, latency_ms: int, channel: str) -> None:
+        try:
+            with session_scope(self.db_url) as s:
+                s.add(QuestionLog(
+                    id=response.answer_id, session_id=response.session_id, turn=turn, question=mask_pii(question),
+                    resolved_query=mask_pii(resolved), answer=mask_pii(response.answer), language=response.language,
+                    engine=draft.engine, abstained=response.abstained, handover_suggested=response.handover_suggested,
+                    topic=topic_of(resolved or question), evidence=evidence.score if evidence else 0.0,
+                    citations=json.dumps([{"path": c.path, "ref": c.ref} for c in response.citations]),
+                    latency_ms=latency_ms, channel=channel[:20]))
+        except Exception:  # the answer is still given; the failure is visible in the logs
+            log.exception("could not log answer %s", response.answer_id)
+        log.info("answer %s session=%s lang=%s abstained=%s evidence=%.3f %d ms q=%r", response.answer_id,
+                 response.session_id, response.language, response.abstained, evidence.score if evidence else 0.0,
+                 latency_ms, mask_pii(question)[:200])
