@@ -234,9 +234,14 @@ def units_to_chunks(ctx: FileContext, units: list[Unit], inferred: Inferred | No
                           "valid_from": 0, "valid_to": OPEN_ENDED})
     settings = ctx.settings
     chunks: list[Chunk] = []
+    seen_units: set[tuple[str, str]] = set()
     for unit in units:
         if unit.is_empty():
             continue
+        identity = (unit.ref, unit.text())
+        if identity in seen_units:  # the same heading and text twice in one file: index it once
+            continue
+        seen_units.add(identity)
         explicit = dict(unit.meta)
         if "cites" not in explicit:
             explicit["cites"] = cites_for(unit.text(), unit.cites)

@@ -26,6 +26,8 @@ _LABEL = re.compile(r"^(?:[-–—]?\s?\d{1,3}\s?[a-z]{0,6}\.?|\(?[a-z0-9ivx]{1,
                     re.IGNORECASE)
 _OJ_PREFIX = re.compile(r"(?:^|(?<=\s))oj-")
 _EMPTY_PARENS = re.compile(r"\s?\(\s*\)")
+# Consolidation markers: ►B ►M1 ►C3 ... ◄ ▼M1 (where an amendment starts/ends), not text.
+_CONSOLIDATION_MARK = re.compile(r"[►▼◄]\s?(?:[A-Z]\d{0,3}\b)?\s?")
 _SPACE_BEFORE_COMMA = re.compile(r"\s+([,.])(?=\s|$)")
 _SKIP_CLASS = re.compile(
     r"^(?:hd-|arrow|modref|reference$|disclaimer|title-doc-oj-reference|toc-|title-fam-member|note|footnote|"
@@ -272,7 +274,8 @@ def _html_class_blocks(root) -> list[tuple[str, str]]:
 
     body = root.find("body")
     walk(body if body is not None else root, 0)
-    cleaned = [(c, _SPACE_BEFORE_COMMA.sub(r"\1", _EMPTY_PARENS.sub("", t))) for c, t in out if _norm(t)]
+    cleaned = [(c, _SPACE_BEFORE_COMMA.sub(r"\1", _EMPTY_PARENS.sub("", _CONSOLIDATION_MARK.sub("", t))))
+               for c, t in out if _norm(t)]
     return _merge_labels(cleaned)
 
 

@@ -25,11 +25,18 @@ _CHROME_ROLES = {"navigation", "banner", "contentinfo", "search", "dialog", "ale
 _CHROME_NAMES = re.compile(
     r"(?:^|[\s_-])(?:cookie\w*|consent|gdpr|banner|breadcrumbs?|navbar|navigation|nav|sub-nav|menu\w*|sidebar|"
     r"share|sharing|social|skip|modal|popup|newsletter|toolbar|pagination|feedback|page_navigation|"
-    r"site-header|site-footer|topbar|stickybar|footer\w*|lastupdated|anchorlinks|print|related)(?:$|[\s_-])",
+    r"site-header|site-footer|topbar|stickybar|footer\w*|lastupdated|anchorlinks|print|related|fr-card\w*)(?:$|[\s_-])",
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2009\u202f]+")
 _MAX_DEPTH = 200
+
+
+_CHARSET = re.compile(rb"""<meta[^>]{0,200}charset\s*=\s*["']?[\w-]+|<\?xml[^>]{0,100}encoding=""", re.IGNORECASE)
+
+
+def _declares_charset(data: bytes) -> bool:
+    return data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or bool(_CHARSET.search(data[:4096]))
 
 
 def parse_html(data: bytes | str):
@@ -37,6 +44,11 @@ def parse_html(data: bytes | str):
     from lxml import etree
     from lxml import html as lxml_html
 
+    if isinstance(data, bytes) and not _declares_charset(data):
+        # lxml would assume Latin-1: decode ourselves (UTF-8 first, then Windows-1252).
+        from ingest.parsers.base import decode_text
+
+        data = decode_text(data)
     try:
         if isinstance(data, str):
             data = data.encode("utf-8")

@@ -83,21 +83,57 @@ def make_unstructured_offline() -> None:
         _PATCHED = True
 
 
-_SKIP_CATEGORIES = {"Header", "Footer", "PageBreak", "PageNumber", "Image", "Picture"}
+_SKIP_CATEGORIES = {"PageBreak", "PageNumber", "Image", "Picture"}
+# In PDF text boxes pdfminer joins lines, so "Article 2 La durée ..." arrives inside one element. An
+# article heading starts the element or follows a sentence end and is followed by a capitalised word
+# (a cross-reference at a sentence start, "Article 12 du règlement ...", is followed by lower case).
+_EMBEDDED_ARTICLE = re.compile(
+    r"(?:^|(?<=[.;:»”\"]\s))((?:Article|ARTICLE|Artikel)\s+(?:premier|1er|\d+(?:\s?(?:bis|ter|quater))?))"
+    r"(?:\s*[-–:.]\s*|\s+)(?=[A-ZÀ-Ý«\"“])"
+)
 
 
-def elements_to_blocks(elements) -> list[Block]:
+def _split_embedded_articles(text: str) -> list[Block]:
+    blocks: list[Block] = []
+    last = 0
+    for m in _EMBEDDED_ARTICLE.finditer(text):
+        before = text[last:m.start()].strip()
+        if before:
+            blocks.append(Block(before))
+        blocks.append(Block(m.group(1), level=2))
+        last = m.end()
+    rest = text[last:].strip()
+    if rest:
+        blocks.append(Block(rest))
+    return blocks
+
+
+def elements_to_blocks(elements, *, split_articles: bool = False) -> list[Block]:
+    elements = list(elements)
+    # Running headers/footers repeat on every page; a header seen once (a first-page title) is kept.
+    counts: dict[str, int] = {}
+    for element in elements:
+        if getattr(element, "category", "") in ("Header", "Footer"):
+            key = (getattr(element, "text", "") or "").strip()
+            counts[key] = counts.get(key, 0) + 1
     blocks: list[Block] = []
     for element in elements:
         category = getattr(element, "category", "") or type(element).__name__
         text = (getattr(element, "text", "") or "").strip()
         if not text or category in _SKIP_CATEGORIES:
             continue
+        if category in ("Header", "Footer") and counts.get(text, 0) > 1:
+            continue
+        if category == "Header" and not blocks and len(text) <= 150:
+            blocks.append(Block(text, level=1))  # a first-page header that appears once: the title
+            continue
         if category == "Title" and len(text) <= 150 and not text.endswith((".", ";", ",", ":")):
             depth = getattr(getattr(element, "metadata", None), "category_depth", None) or 0
             blocks.append(Block(text, level=min(int(depth) + 1, 6)))
         elif category == "ListItem":
             blocks.append(Block(f"- {text}"))
+        elif split_articles:
+            blocks.extend(_split_embedded_articles(text))
         else:
             blocks.append(Block(text))
     return blocks
@@ -142,7 +178,7 @@ def parse_with_unstructured(ctx: FileContext, kind: str) -> list[Chunk]:
     except Exception as exc:  # noqa: BLE001 - any library failure on bad input becomes a clear ParseError
         message = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
         raise ParseError(f"corrupt or unreadable {kind.upper()}: {type(exc).__name__}: {message}") from exc
-    blocks = elements_to_blocks(elements)
+    blocks = elements_to_blocks(elements, split_articles=kind == "pdf")
     if not blocks:
         if kind == "pdf":
             raise ParseError("PDF has no text layer (scanned image?): OCR is not enabled")
