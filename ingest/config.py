@@ -21,5 +21,6 @@ class KnowledgeSettings(BaseSettings):
         description="File-name patterns never ingested (sidecar metadata, hidden files).")
     # Hybrid fusion: weights of the normalised dense and BM25 scores (tuned on the dev sets, see evals/).
     fusion_dense_weight: float = Field(0.6, ge=0, le=1)
+    fusion_title_weight: float = Field(0.0, ge=0, le=1, description="Weight of the unit-title similarity (question-to-question matching); the BM25 weight is what remains.")
     reference_boost: float = Field(1.0, ge=0, description="Added to units whose ref is cited in the query (R767-2, F3155).")
     candidates: int = Field(60, ge=10, le=1000, description="Candidates per retriever before fusion.")

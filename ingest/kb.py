@@ -16,6 +16,7 @@ import fnmatch
 import hashlib
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -107,6 +108,10 @@ class KnowledgeBase:
             chroma_url=settings.chroma_url, persist_dir=data_dir / "chroma", collection=settings.collection,
             model_id=self.embeddings.model_id, dim=self.embeddings.dim,
         )
+        self.titles = DenseStore(
+            chroma_url=settings.chroma_url, persist_dir=data_dir / "chroma", collection=settings.collection + "_titles",
+            model_id=self.embeddings.model_id, dim=self.embeddings.dim,
+        )
         if stored_model is None:
             self.catalog.set_meta("embedding_model", self.embeddings.model_id)
         self._lock_path = data_dir / "ingest.lock"
@@ -140,9 +145,18 @@ class KnowledgeBase:
             stored = self.catalog.chunks_by_ids(missing)
             items = [Chunk(s.text, s.metadata) for s in stored.values()]
             self._embed_and_upsert(items, [s.id for s in stored.values()])
-        if orphans or missing:
-            log.warning("reconciled index: %d orphan vectors deleted, %d missing vectors added", len(orphans), len(missing))
-        return {"orphans_deleted": len(orphans), "missing_added": len(missing)}
+        title_ids = self.titles.all_ids()
+        title_orphans = title_ids - catalog_ids
+        if title_orphans:
+            self.titles.delete(sorted(title_orphans))
+        wanted = {s.id: s for s in self.catalog.chunks_by_ids(catalog_ids - title_ids).values()
+                  if title_text(s.metadata)} if len(title_ids) < len(catalog_ids) else {}
+        if wanted:
+            self._embed_titles([Chunk(s.text, s.metadata) for s in wanted.values()], list(wanted))
+        if orphans or missing or title_orphans or wanted:
+            log.warning("reconciled index: %d orphan vectors deleted, %d missing vectors added",
+                        len(orphans) + len(title_orphans), len(missing) + len(wanted))
+        return {"orphans_deleted": len(orphans) + len(title_orphans), "missing_added": len(missing) + len(wanted)}
 
     def _iter_files(self, root: Path) -> Iterator[Path]:
         ignore = self.settings.ingest_ignore
@@ -250,6 +264,10 @@ class KnowledgeBase:
         already = self.dense.existing(ids) if ids else set()
         to_embed = [cid for cid in ids if cid not in already]
         self._embed_and_upsert([new_chunks[c] for c in to_embed], to_embed)
+        titled = [cid for cid in ids if title_text(new_chunks[cid].metadata)]
+        have_title = self.titles.existing(titled) if titled else set()
+        titled = [cid for cid in titled if cid not in have_title]
+        self._embed_titles([new_chunks[c] for c in titled], titled)
         report.chunks_embedded += len(to_embed)
         # 2) catalog swap per file, 3) stale vectors out
         for p in batch:
@@ -259,6 +277,7 @@ class KnowledgeBase:
             stale = old_ids - {c.id for c in p.chunks}
             if stale:
                 self.dense.delete(sorted(stale))
+                self.titles.delete(sorted(stale))
             report.chunks_added += added
             report.chunks_removed += removed
             report.outcomes.append(FileOutcome(p.rel, "updated" if p.existed else "added", len(p.chunks)))
@@ -270,12 +289,23 @@ class KnowledgeBase:
             vectors = self.embeddings.embed_matrix([c.text for c in part])
             self.dense.upsert(ids[i : i + bs], vectors, [c.text for c in part], [c.metadata for c in part])
 
+    def _embed_titles(self, chunks: list[Chunk], ids: list[str]) -> None:
+        """One 'query:'-side vector per unit title (its first chunk): questions are matched to titles
+        question-to-question, the symmetric use e5 recommends."""
+        bs = self.settings.embedding_batch_size
+        for i in range(0, len(chunks), bs):
+            part = chunks[i : i + bs]
+            texts = [title_text(c.metadata) for c in part]
+            vectors = self.embeddings.embed_matrix(texts, is_query=True)
+            self.titles.upsert(ids[i : i + bs], vectors, texts, [c.metadata for c in part])
+
     def _prune(self, seen: dict[str, set[str]], report: IngestReport) -> None:
         for src, rels in seen.items():
             for rec in self.catalog.files(source=src):
                 if rec.path not in rels:
                     ids = self.catalog.delete_file(rec.key)
                     self.dense.delete(sorted(ids))
+                    self.titles.delete(sorted(ids))
                     report.chunks_removed += len(ids)
                     report.outcomes.append(FileOutcome(rec.path, "deleted", len(ids)))
 
@@ -309,23 +339,62 @@ class KnowledgeBase:
         if method in ("bm25", "hybrid"):
             lexical = dict(self.catalog.bm25(query, limit=n, filters=filters, as_of=as_of))
 
-        refs = legal_tokens(query)
+        # Exact legal references in the query (R767-2, F3155) pull their own unit up (hybrid only:
+        # the single methods stay pure for comparison).
+        refs = legal_tokens(query) if method == "hybrid" else []
         ref_ids = self.catalog.find_units_by_ref(refs) if refs else []
         if ref_ids and (filters or as_of):
             allowed = self.catalog.allowed_ids(filters, as_of) or set()
             ref_ids = [cid for cid in ref_ids if cid in allowed]
 
+        title_scores: dict[str, float] = {}
+        if method == "hybrid" and self.settings.fusion_title_weight > 0:
+            title_scores = dict(self.titles.query(qvec, n, chroma_where(filters, as_of)))
         if method == "dense":
             scores = dense
         elif method == "bm25":
             scores = lexical
         else:
-            scores = self._fuse(query, qvec, dense, lexical, extra=ref_ids)
+            scores = self._fuse(query, qvec, dense, lexical, extra=[*ref_ids, *title_scores])
+        units = self._group_units(scores)
+        if title_scores:
+            self._add_title_signal(units, title_scores, qvec)
         if ref_ids:
-            top = max(scores.values(), default=1.0) or 1.0
-            for cid in ref_ids:
-                scores[cid] = scores.get(cid, 0.0) + self.settings.reference_boost * top
-        return self._to_hits(scores, k)
+            top = max((u[1] for u in units.values()), default=1.0) or 1.0
+            cited_units = self._units_of(ref_ids)
+            for unit, (cid, score) in list(units.items()):
+                if unit in cited_units:
+                    units[unit] = (cid, score + self.settings.reference_boost * top)
+        return self._to_hits(units, k)
+
+    def _group_units(self, scores: dict[str, float]) -> dict[str, tuple[str, float]]:
+        """Best chunk of each unit: {unit_key: (chunk id, score)}."""
+        units: dict[str, tuple[str, float]] = {}
+        ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:400]
+        keys = self.catalog.unit_keys([cid for cid, _ in ranked])
+        for cid, score in ranked:
+            unit = keys.get(cid)
+            if unit is not None and unit not in units:
+                units[unit] = (cid, score)
+        return units
+
+    def _units_of(self, chunk_ids: Sequence[str]) -> set[str]:
+        return set(self.catalog.unit_keys(chunk_ids).values())
+
+    def _add_title_signal(self, units: dict[str, tuple[str, float]], title_scores: dict[str, float], qvec) -> None:
+        first_chunks = self.catalog.first_chunk_ids(list(units))
+        missing = [cid for cid in first_chunks.values() if cid not in title_scores]
+        for cid, vec in self.titles.vectors(missing).items():
+            title_scores[cid] = float(vec @ qvec)
+        raw = {u: title_scores.get(first_chunks.get(u, ""), None) for u in units}
+        known = [v for v in raw.values() if v is not None]
+        if not known:
+            return
+        floor = min(known)  # units without a descriptive title are neither helped nor singled out
+        norm = _minmax({u: (v if v is not None else floor) for u, v in raw.items()})
+        w = self.settings.fusion_title_weight
+        for u, (cid, score) in units.items():
+            units[u] = (cid, score + w * norm[u])
 
     def _fuse(self, query: str, qvec: np.ndarray, dense: dict[str, float], lexical: dict[str, float],
               extra: Sequence[str] = ()) -> dict[str, float]:
@@ -343,28 +412,15 @@ class KnowledgeBase:
             lexical.update(self.catalog.bm25(query, limit=len(missing_lex), restrict_ids=missing_lex))
         d = _minmax({cid: dense.get(cid, 0.0) for cid in union})
         b_max = max(lexical.values(), default=0.0)
-        w = self.settings.fusion_dense_weight
-        return {cid: w * d[cid] + (1 - w) * (lexical.get(cid, 0.0) / b_max if b_max > 0 else 0.0) for cid in union}
+        w_dense = self.settings.fusion_dense_weight
+        w_bm25 = max(0.0, 1.0 - w_dense - self.settings.fusion_title_weight)
+        return {cid: w_dense * d[cid] + w_bm25 * (lexical.get(cid, 0.0) / b_max if b_max > 0 else 0.0) for cid in union}
 
-    def _to_hits(self, scores: dict[str, float], k: int) -> list[Hit]:
-        if not scores:
-            return []
-        ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
-        stored = self.catalog.chunks_by_ids([cid for cid, _ in ranked[: max(200, 4 * k)]])
-        hits: list[Hit] = []
-        seen_units: set[str] = set()
-        for cid, score in ranked:
-            s = stored.get(cid)
-            if s is None:
-                continue  # vector without catalog row (mid-crash state): never shown
-            unit = f"{s.metadata.get('path', '')}#{s.metadata.get('ref', '')}"
-            if unit in seen_units:
-                continue
-            seen_units.add(unit)
-            hits.append(Hit(chunk_id=cid, text=s.text, score=float(score), metadata=s.metadata))
-            if len(hits) == k:
-                break
-        return hits
+    def _to_hits(self, units: dict[str, tuple[str, float]], k: int) -> list[Hit]:
+        ranked = sorted(units.values(), key=lambda cs: cs[1], reverse=True)[:k]
+        stored = self.catalog.chunks_by_ids([cid for cid, _ in ranked])
+        return [Hit(chunk_id=cid, text=stored[cid].text, score=float(score), metadata=stored[cid].metadata)
+                for cid, score in ranked if cid in stored]
 
     def get_unit(self, path: str, ref: str, as_of: int | None = None) -> list[Hit]:
         """All chunks of one unit (article, fiche...), in order. With several versions, the one in
@@ -383,6 +439,23 @@ class KnowledgeBase:
     def stats(self) -> dict[str, Any]:
         return {**self.catalog.counts(), "vectors": self.dense.count(), "embedding_model": self.embeddings.model_id,
                 "sources": self.catalog.source_counts()}
+
+
+_GENERIC_TITLE = re.compile(r"^\s*(article|art\.|annexe|annex|section|chapitre|chapter|titre|title|livre|book)\b[\s\w.\-]{0,12}$", re.I)
+
+
+def title_text(metadata: dict[str, Any]) -> str:
+    """The descriptive title of a unit, embedded for question-to-title matching: its own title when
+    it says something ("Carte européenne d'assurance maladie"), else the nearest descriptive heading
+    above it (an article's chapter); "" for later chunks of a unit and units with no such title."""
+    if int(metadata.get("chunk_index") or 0) != 0:
+        return ""
+    candidates = [str(metadata.get("title") or "")]
+    candidates += [h.strip() for h in reversed(str(metadata.get("hierarchy") or "").split(" > "))]
+    for cand in candidates:
+        if len(cand.split()) >= 3 and not _GENERIC_TITLE.match(cand):
+            return cand[:300]
+    return ""
 
 
 def _minmax(values: dict[str, float]) -> dict[str, float]:

@@ -229,6 +229,28 @@ class Catalog:
                 out[cid] = StoredChunk(rowid, cid, ukey, text, json.loads(meta))
         return out
 
+    def unit_keys(self, ids: Sequence[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        ids = list(ids)
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            q = ",".join("?" * len(part))
+            out.update(self._conn().execute(f"SELECT id, unit_key FROM chunks WHERE id IN ({q})", part).fetchall())
+        return out
+
+    def first_chunk_ids(self, unit_keys: Sequence[str]) -> dict[str, str]:
+        """{unit_key: id of its first chunk} (latest version when several)."""
+        out: dict[str, str] = {}
+        keys = list(unit_keys)
+        for i in range(0, len(keys), 500):
+            part = keys[i : i + 500]
+            q = ",".join("?" * len(part))
+            for ukey, cid in self._conn().execute(
+                f"SELECT unit_key, id FROM chunks WHERE unit_key IN ({q}) AND chunk_index=0 ORDER BY valid_from", part
+            ):
+                out[ukey] = cid
+        return out
+
     def unit_chunks(self, path: str, ref: str) -> list[StoredChunk]:
         rows = self._conn().execute(
             "SELECT rowid, id, unit_key, text, metadata FROM chunks WHERE path=? AND ref=? "
