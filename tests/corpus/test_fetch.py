@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.fetch import FetchError, FetchSettings, fetch_source, prune_legi, read_manifest, sources_root
+from ingest.fetch import (FetchError, FetchSettings, fetch_source, fetch_sources, prune_legi, read_manifest,
+                          sources_root)
 from ingest.sources import Source
 
 from .conftest import legi_tree
@@ -125,6 +126,15 @@ def test_eurlex_offline_gives_a_clear_message(closed_port, tmp_path):
     message = str(info.value)
     assert "cannot reach EUR-Lex" in message and "offline?" in message and "eu-reg-883-2004" in message
     assert not (tmp_path / "sources/eu-reg-883-2004").exists()
+
+
+def test_one_unreachable_host_is_not_retried_for_every_source(closed_port, tmp_path):
+    sources = [eurlex_source(), eurlex_source("eu-reg-987-2009", "32009R0987")]
+    results = fetch_sources(sources, tmp_path, settings=fast(f"http://127.0.0.1:{closed_port}", retries=1))
+    assert [r["status"] for r in results] == ["error", "error"]
+    assert "cannot reach EUR-Lex" in results[0]["error"]
+    assert "not tried" in results[1]["error"] and "eu-reg-883-2004" in results[1]["error"]
+    assert "offline?" in results[1]["error"]
 
 
 # --- npm ---------------------------------------------------------------------------------------------
