@@ -24,7 +24,8 @@ class ReturnIssue:
         return ", ".join(parts) or "file"
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
+        location = self.location
+        return self.message if location == "file" else f"{location}: {self.message}"
 
     def as_dict(self) -> dict:
         return asdict(self) | {"text": str(self)}
@@ -45,6 +46,6 @@ class ReturnTooLarge(ReturnFileError):
 def too_large_issue(size_bytes: int, limit_mb: float) -> ReturnIssue:
     return ReturnIssue(
         "too_large",
-        f"file is {size_bytes / 1_000_000:.1f} MB; the limit is {limit_mb:g} MB: "
+        f"the file is {size_bytes / 1_000_000:.1f} MB; the limit is {limit_mb:g} MB: "
         "split the return or remove unused sheets",
     )

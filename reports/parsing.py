@@ -237,7 +237,7 @@ def parse_xlsx(content: bytes, *, year: int, max_unpacked_mb: float) -> ParsedFi
         title_year = _YEAR_IN_TITLE.search(sheet)
         if title_year and int(title_year.group(1)) != year:
             raise ReturnFileError([ReturnIssue(
-                "wrong_year", f"sheet {sheet!r} is for year {title_year.group(1)}, but this return is for {year}",
+                "wrong_year", f"this sheet is for year {title_year.group(1)}, but this return is for {year}",
                 None, sheet)])
         issues = _check_header(mapping, header_row, sheet)
         merged = _merged_ranges(ws)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from reports.report import RENDERER_VERSION, ReportModel, build_model
+from reports.report import RENDERER_VERSION, ReportModel, load_inputs, model_from
 
 REPORT_FORMATS = ("html", "pdf")
 
@@ -51,14 +51,15 @@ def build_report(settings, db_url: str, year: int, fmt: str = "html", out: Path 
 
 
 def report_bytes(settings, db_url: str, year: int, fmt: str) -> tuple[bytes, str]:
-    """(bytes, fingerprint) for serving over HTTP (built once per distinct data)."""
+    """(bytes, fingerprint); built once per distinct data (charts and PDF are only made on a cache miss)."""
     if fmt not in REPORT_FORMATS:
         raise ValueError(f"unknown report format {fmt!r}; allowed: {', '.join(REPORT_FORMATS)}")
-    model = build_model(db_url, year, top_countries=settings.reports_top_countries)
-    cache = settings.data_dir / "reports" / "cache" / f"{model.fingerprint}.{fmt}"
+    inputs = load_inputs(db_url, year, top_countries=settings.reports_top_countries)
+    cache = settings.data_dir / "reports" / "cache" / f"{inputs.fingerprint}.{fmt}"
     if cache.exists():
-        return cache.read_bytes(), model.fingerprint
+        return cache.read_bytes(), inputs.fingerprint
+    model = model_from(inputs)
     html = render_html(model)
     data = html.encode("utf-8") if fmt == "html" else render_pdf(model, html)
     _write_atomic(cache, data)
-    return data, model.fingerprint
+    return data, inputs.fingerprint

@@ -130,28 +130,49 @@ def _fingerprint(year: int, cells: list[Cell], used: list[ReturnPublic], activit
     return hashlib.sha256(blob).hexdigest()
 
 
-def build_model(db_url: str, year: int, *, top_countries: int = 15) -> ReportModel:
+@dataclass
+class ReportInputs:
+    """Everything the report is made from; its fingerprint identifies the output bytes."""
+
+    year: int
+    cells: list[Cell]
+    returns: list[ReturnPublic]
+    activity: dict[str, ActivitySummary]
+    top_countries: int
+    fingerprint: str
+
+
+def load_inputs(db_url: str, year: int, *, top_countries: int = 15) -> ReportInputs:
     cells = load_cells(db_url, [year, year - 1])
-    cur = [c for c in cells if c.year == year]
-    prev = [c for c in cells if c.year == year - 1]
     returns = sorted(list_returns(db_url, year=year, limit=100_000), key=lambda r: r.id)
-    current_returns = [r for r in returns if r.status == CURRENT]
-    if not current_returns:
+    if not any(r.status == CURRENT for r in returns):
         raise NoReportData(f"no validated return for {year}: import returns first "
                            f"(liaison stats import) or create demo data (liaison stats demo {year - 1} {year})")
     activity = collect_all(db_url, year)
+    fingerprint = _fingerprint(year, cells, returns, activity, top_countries)
+    return ReportInputs(year, cells, returns, activity, top_countries, fingerprint)
+
+
+def build_model(db_url: str, year: int, *, top_countries: int = 15) -> ReportModel:
+    return model_from(load_inputs(db_url, year, top_countries=top_countries))
+
+
+def model_from(inputs: ReportInputs) -> ReportModel:
+    year, cells, returns, activity = inputs.year, inputs.cells, inputs.returns, inputs.activity
+    cur = [c for c in cells if c.year == year]
+    prev = [c for c in cells if c.year == year - 1]
+    current_returns = [r for r in returns if r.status == CURRENT]
     synthetic = any(r.synthetic for r in current_returns) or any(c.synthetic for c in cells)
     as_of = max(r.submitted_at for r in current_returns).date()
-    fingerprint = _fingerprint(year, cells, returns, activity, top_countries)
     num = _Numbering()
     lead = _lead(year, cur, current_returns, synthetic)
     sections = [
         _summary(num, year, cur, prev),
         _branches(num, year, cur, prev, current_returns),
-        _partners(num, year, cur, prev, top_countries),
+        _partners(num, year, cur, prev, inputs.top_countries),
         _flows(num, year, cur, prev),
         _activity(num, year, activity),
-        _methods(num, year, returns, cur, activity, fingerprint, synthetic, top_countries),
+        _methods(num, year, returns, cur, activity, inputs.fingerprint, synthetic, inputs.top_countries),
     ]
     sections[0].new_page = False
     return ReportModel(
@@ -159,7 +180,7 @@ def build_model(db_url: str, year: int, *, top_countries: int = 15) -> ReportMod
         title=f"Annual report {year}",
         subtitle="Application of the EU social security coordination regulations and of France's bilateral "
                  "and territorial agreements: figures from the institutions and activity of the liaison centre",
-        data_as_of=as_of, synthetic=synthetic, sections=sections, fingerprint=fingerprint, lead=lead,
+        data_as_of=as_of, synthetic=synthetic, sections=sections, fingerprint=inputs.fingerprint, lead=lead,
     )
 
 

@@ -60,15 +60,22 @@ def clean_filename(name: str) -> str:
     return re.sub(r"[\x00-\x1f\x7f]", "", base)[:255] or "return"
 
 
+def _utc(value: datetime | None) -> datetime | None:
+    """SQLite gives naive datetimes, PostgreSQL aware ones: the same instant must read the same."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def _public(sub: StatSubmission, unchanged: bool = False) -> ReturnPublic:
     return ReturnPublic(
         id=sub.id, institution=sub.institution, year=sub.year, branch=sub.branch, status=sub.status,
         filename=sub.filename, file_format=sub.file_format, sha256=sub.sha256, size_bytes=sub.size_bytes,
-        submitted_by=sub.submitted_by, submitted_at=sub.submitted_at, synthetic=sub.synthetic,
+        submitted_by=sub.submitted_by, submitted_at=_utc(sub.submitted_at), synthetic=sub.synthetic,
         line_count=sub.line_count, skipped_lines=sub.skipped_lines, control_totals=sub.control_totals,
         error_count=sub.error_count, errors=json.loads(sub.errors or "[]"),
         warnings=json.loads(sub.warnings or "[]"), replaces_id=sub.replaces_id,
-        superseded_at=sub.superseded_at, unchanged=unchanged,
+        superseded_at=_utc(sub.superseded_at), unchanged=unchanged,
     )
 
 

@@ -20,7 +20,8 @@ InstitutionPrincipal = Annotated[Principal, Depends(require_role("institution"))
 ReaderPrincipal = Annotated[Principal, Depends(require_role("institution", "statistician", "supervisor"))]
 StatisticianPrincipal = Annotated[Principal, Depends(require_role("statistician", "supervisor"))]
 Branch = Literal["health", "old_age", "family", "work_accidents", "unemployment", "contributions"]
-MULTIPART_SLACK = 64 * 1024  # form boundaries and fields around the file
+MULTIPART_SLACK = 64 * 1024
+HTTP_413, HTTP_422 = 413, 422  # (Starlette renamed these constants; the codes are what clients see)  # form boundaries and fields around the file
 
 _UPLOAD_BODY = {
     "requestBody": {
@@ -65,7 +66,7 @@ async def upload_return(request: Request, settings: SettingsDep, db_url: DbUrlDe
         raise _problem(status.HTTP_411_LENGTH_REQUIRED, "send the file with a Content-Length header")
     if int(length) > limit * 1_000_000 + MULTIPART_SLACK:
         issue = too_large_issue(int(length), limit)
-        raise _problem(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, str(issue), [issue.as_dict()])
+        raise _problem(HTTP_413, str(issue), [issue.as_dict()])
 
     form = await request.form(max_files=1, max_fields=10)
     upload = form.get("file")
@@ -85,7 +86,7 @@ async def upload_return(request: Request, settings: SettingsDep, db_url: DbUrlDe
         declared = ReturnCreate(year=form.get("year"), branch=str(form.get("branch") or ""),
                                 institution=str(institution or ""))
     except ValidationError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, [
+        raise HTTPException(HTTP_422, [
             {"loc": ["body", *map(str, e["loc"])], "msg": e["msg"], "type": e["type"]} for e in exc.errors()])
     content = await upload.read()
     try:
@@ -95,11 +96,11 @@ async def upload_return(request: Request, settings: SettingsDep, db_url: DbUrlDe
             institution=declared.institution, year=declared.year, branch=declared.branch,
             submitter=Submitter(principal.username, principal.role, request.client.host if request.client else ""))
     except ReturnTooLarge as exc:
-        raise _problem(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, str(exc.issues[0]),
+        raise _problem(HTTP_413, str(exc.issues[0]),
                        [i.as_dict() for i in exc.issues]) from None
     finally:
         await upload.close()
-    code = (status.HTTP_422_UNPROCESSABLE_ENTITY if result.status == "rejected"
+    code = (HTTP_422 if result.status == "rejected"
             else status.HTTP_200_OK if result.unchanged else status.HTTP_201_CREATED)
     return JSONResponse(result.model_dump(mode="json"), status_code=code)
 
