@@ -28,7 +28,7 @@ _OJ_PREFIX = re.compile(r"(?:^|(?<=\s))oj-")
 _EMPTY_PARENS = re.compile(r"\s?\(\s*\)")
 # Consolidation markers: ►B ►M1 ►C3 ... ◄ ▼M1 (where an amendment starts/ends), not text.
 _CONSOLIDATION_MARK = re.compile(r"[►▼◄]\s?(?:[A-Z]\d{0,3}\b)?\s?")
-_SPACE_BEFORE_COMMA = re.compile(r"\s+([,.])(?=\s|$)")
+_SPACE_BEFORE_COMMA = re.compile(r"(?<=\S)[ \t\u00a0]([,.])(?=\s|$)")
 _SKIP_CLASS = re.compile(
     r"^(?:hd-|arrow|modref|reference$|disclaimer|title-doc-oj-reference|toc-|title-fam-member|note|footnote|"
     r"signatory|final|separator|doc-sep|doc-end|hd-modifiers|super|italic$)"

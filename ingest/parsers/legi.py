@@ -17,7 +17,7 @@ from ingest.parsers.base import FileContext, cites_for, units_to_chunks, yyyymmd
 from ingest.types import OPEN_ENDED, Chunk, ParseError
 
 LEGIFRANCE_ARTICLE = "https://www.legifrance.gouv.fr/codes/article_lc/{id}"
-_BLOCK_BREAK = re.compile(r"<\s*(?:/p|p|br|/div|div|/li|li|/tr|tr|/h\d|h\d|/table|table|/ul|ul|/ol|ol)\b[^>]*>", re.IGNORECASE)
+_BLOCK_BREAK = re.compile(r"<\s*(?:/p|p|br|/div|div|/li|li|/tr|tr|/h\d|h\d|/table|table|/ul|ul|/ol|ol)\b[^>]{0,2000}>", re.IGNORECASE)
 _TAG = re.compile(r"<[^<>]{0,4000}>")
 _LINK_TITLE = re.compile(r"""title=["']([^"']{0,300})["']""")
 _MAX_DEPTH = 64

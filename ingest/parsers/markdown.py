@@ -19,15 +19,15 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r
 _ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]*(.*?)[ \t]*#*[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
-_HTML_BLOCKS = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.DOTALL | re.IGNORECASE)
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,2000}>")
-_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
-_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
-_REF_LINK = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_EM = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
-_CODE = re.compile(r"`([^`\n]+)`")
+# Bounded repetitions everywhere: a hostile line ("[[[[..." or "** ** **...") stays linear-time.
+_IMAGE = re.compile(r"!\[([^\]\n]{0,500})\]\([^)\n]{0,2000}\)")
+_LINK = re.compile(r"\[([^\]\n]{0,500})\]\([^)\n]{0,2000}\)")
+_REF_LINK = re.compile(r"\[([^\]\n]{1,500})\]\[[^\]\n]{0,200}\]")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.{1,500}?)(?<=\S)\1")
+_EM = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]{1,500}?)(?<=\S)\*(?![\w*])")
+_CODE = re.compile(r"`([^`\n]{1,500})`")
 _LEGAL_TEXT_TITLE = re.compile(
     r"^(?:D[ée]cret|Arr[êe]t[ée]|Loi|Ordonnance|D[ée]cision|Accord|Convention|Code|Protocole|Circulaire)\b",
     re.IGNORECASE,
@@ -50,9 +50,35 @@ def inline_clean(text: str) -> str:
     return html.unescape(text)
 
 
+def _cut_between(text: str, start: str, end: str, *, ignore_case: bool = False) -> str:
+    """Remove every `start ... end` span in one linear pass (an unclosed span runs to the end)."""
+    haystack = text.lower() if ignore_case else text
+    out: list[str] = []
+    position = 0
+    while True:
+        begin = haystack.find(start, position)
+        if begin < 0:
+            out.append(text[position:])
+            return "".join(out)
+        out.append(text[position:begin])
+        finish = haystack.find(end, begin + len(start))
+        if finish < 0:
+            return "".join(out)
+        position = finish + len(end)
+
+
+def strip_html_blocks(text: str) -> str:
+    """HTML comments, <script> and <style> blocks removed (str.find loops: no regex backtracking)."""
+    if "<" not in text:
+        return text
+    text = _cut_between(text, "<!--", "-->")
+    text = _cut_between(text, "<script", "</script>", ignore_case=True)
+    return _cut_between(text, "<style", "</style>", ignore_case=True)
+
+
 def markdown_blocks(text: str) -> list[Block]:
     """Headings and paragraphs of a Markdown text (inline markup removed, HTML tags stripped)."""
-    text = _HTML_BLOCKS.sub("", text)
+    text = strip_html_blocks(text)
     text = _BR.sub("\n", text)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     blocks: list[Block] = []
@@ -300,6 +326,9 @@ def parse_markdown(ctx: FileContext, root: Path, text: str | None = None) -> lis
     units = build_units(blocks, StructureOptions(file_name=ctx.name, base_hierarchy=hierarchy))
     sample = "\n".join(b.text for b in blocks[:60])
     inferred = infer(ctx.rel_path, sample)
+    if inferred.instrument_type in ("eu_directive", "eu_regulation") and not any(
+            u.ref.startswith("Article") for u in units):
+        inferred.instrument_type = "document"  # notes beside EU acts (a repository README), not an act
     version_date = find_text_date(hierarchy[0]) if hierarchy else find_text_date(blocks[0].text[:300])
     for unit in units:
         unit.meta.setdefault("version_date", version_date)

@@ -175,3 +175,18 @@ def test_unreadable_file(tmp_path, parser_settings, monkeypatch):
     monkeypatch.setattr(type(path), "open", denied)
     with pytest.raises(ParseError, match="cannot read file: Permission denied"):
         _parse(path, parser_settings)
+
+
+def test_hostile_markup_stays_fast(tmp_path, parser_settings):
+    """Unclosed comments, links and emphasis repeated on one huge line: linear time, no hang."""
+    import time
+
+    line = "<!-- " * 40000 + "[" * 40000 + "** a " * 40000 + "<p " * 40000
+    started = time.perf_counter()
+    for name in ("hostile.md", "hostile.txt", "hostile.html"):
+        try:
+            parse_file(write(tmp_path / name, "# Titre\n\n" + line + "\n\nArticle 1\n\nTexte."), tmp_path,
+                       source="t", settings=parser_settings)
+        except ParseError:
+            pass
+    assert time.perf_counter() - started < 60  # quadratic backtracking would take hours

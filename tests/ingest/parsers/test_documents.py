@@ -135,3 +135,30 @@ def test_markdown_convention_articles_and_text_file_single_unit(tmp_path, parser
 def test_supported_suffixes():
     assert {".json", ".jsonl", ".xml", ".html", ".htm", ".xhtml", ".md", ".markdown", ".txt", ".pdf",
             ".docx"} <= SUPPORTED_SUFFIXES
+
+
+def test_legi_tree_with_two_versions_of_an_article(tmp_path, parser_settings):
+    import json
+
+    def article(num, article_id, start, end, etat, html):
+        return {"type": "article", "data": {"num": num, "id": article_id, "cid": "LEGIARTI000000000001",
+                                            "etat": etat, "dateDebut": start, "dateFin": end,
+                                            "texteHtml": html, "nota": ""}, "children": []}
+
+    tree = {"type": "code", "data": {"title": "Code de test", "id": "LEGITEXT000000000001"}, "children": [
+        {"type": "section", "data": {"title": "Titre VI : Assurés résidant à l'étranger"}, "children": [
+            article("L761-2", "LEGIARTI000000000001", "1985-12-21", "2019-01-01", "MODIFIE",
+                    "<p>Ancienne rédaction, voir l'article L. 761-1.</p>"),
+            article("L761-2", "LEGIARTI000000000002", 1546300800000, 32472144000000, "VIGUEUR",
+                    "<p>Nouvelle rédaction.</p><p>Second alinéa.</p>"),
+        ]},
+    ]}
+    chunks = parse_file(write(tmp_path / "code.json", json.dumps(tree)), tmp_path, source="legi",
+                        settings=parser_settings)
+    assert [c.metadata["ref"] for c in chunks] == ["L761-2", "L761-2"]
+    old, new = (c.metadata for c in chunks)
+    assert (old["valid_from"], old["valid_to"], old["status"]) == (19851221, 20190101, "MODIFIE")
+    assert (new["valid_from"], new["valid_to"], new["status"]) == (20190101, 99991231, "VIGUEUR")
+    assert old["unit_hash"] != new["unit_hash"] and old["cites"] == "|L761-1|"
+    assert chunks[1].text == "Code de test > Titre VI : Assurés résidant à l'étranger\nArticle L761-2\nNouvelle rédaction.\n\nSecond alinéa."
+    assert new["url"] == "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000000000002"
