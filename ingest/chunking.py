@@ -113,6 +113,8 @@ def _atoms(paragraph: str, budget: int) -> list[tuple[str, str]]:
         return [(paragraph, "")]
     out: list[tuple[str, str]] = []
     lines = [line for line in paragraph.split("\n") if line.strip()]
+    if len(lines) > 3 and all(line.lstrip().startswith("|") for line in lines):
+        return [(table, "\n\n") for table in _split_table(lines, budget)]
     if len(lines) > 1:
         for line in lines:
             for i, (piece, sep) in enumerate(_atoms(line, budget)):
@@ -124,9 +126,28 @@ def _atoms(paragraph: str, budget: int) -> list[tuple[str, str]]:
     return out
 
 
+def _split_table(lines: list[str], budget: int) -> list[str]:
+    """A Markdown table cut into smaller tables, each repeating the header row (and separator)."""
+    header = lines[:2] if re.match(r"^\s*\|[\s:|-]+\|\s*$", lines[1]) else lines[:1]
+    head_text = "\n".join(header)
+    tables: list[str] = []
+    rows: list[str] = []
+    size = len(head_text)
+    for row in lines[len(header):]:
+        if rows and size + 1 + len(row) > budget:
+            tables.append("\n".join([head_text, *rows]))
+            rows, size = [], len(head_text)
+        rows.append(row[: max(budget - len(head_text) - 1, 80)])
+        size += 1 + len(rows[-1])
+    if rows:
+        tables.append("\n".join([head_text, *rows]))
+    return tables
+
+
 def _tail(text: str, overlap: int) -> str:
-    """The last sentences of `text` that fit in `overlap` characters (else its last words)."""
-    if overlap <= 0 or not text:
+    """The last sentences of `text` that fit in `overlap` characters (else its last words); none after
+    a table (each table piece repeats its header instead)."""
+    if overlap <= 0 or not text or text.rsplit("\n\n", 1)[-1].lstrip().startswith("|"):
         return ""
     sentences = split_sentences(text.replace("\n\n", " "))
     tail = ""

@@ -125,7 +125,7 @@ def looks_like_title(text: str) -> bool:
     text = normalise_space(text)
     if not text or len(text) > 160 or "\n" in text:
         return False
-    if text.endswith((".", ";", ",", ":")) and not text.endswith(("etc.",)):
+    if text.endswith((".", ";", ",", ":", "-", "–", "—")) and not text.endswith(("etc.",)):
         return False
     if re.match(r"^[\d(•\-–*]|^[a-z]\)", text):
         return False
@@ -215,6 +215,8 @@ def _absorb_title(blocks: list[Block], headings: list[_Heading | None], i: int, 
         return False
     if block.is_heading and target.level and block.level < target.level:
         return False
+    if target.level and not block.is_heading:
+        return False  # after an explicit heading only another heading is a title; text is text
     if not looks_like_title(block.text):
         return False
     # A short plain line is a title only if more text follows (not the last line of an article).

@@ -65,3 +65,16 @@ def test_finalise_metadata_fills_every_key_with_scalars():
     assert meta["valid_to"] == OPEN_ENDED and meta["valid_from"] == 0 and meta["version_date"] == 0
     assert meta["country_FR"] is True and meta["country_NC"] is True
     assert all(isinstance(v, (str, int, bool, float)) for v in meta.values())
+
+
+def test_long_table_pieces_repeat_the_header_row():
+    header = "| country | form | employed |\n|---|---|---|"
+    rows = "\n".join(f"| Country {i} | SE {i}-01 | {i} years |" for i in range(80))
+    unit = Unit(ref="durations.md", title="Posting durations", segments=[Segment([f"{header}\n{rows}"])])
+    chunks = build_chunks(unit, {}, 600, 150)
+    assert len(chunks) > 3
+    for chunk in chunks:
+        body = chunk.text.split("\n", 1)[1]
+        assert body.startswith(header), body[:80]
+    all_rows = [line for c in chunks for line in c.text.split("\n") if line.startswith("| Country")]
+    assert len(all_rows) == 80  # every row once, no overlap duplicates
