@@ -7,6 +7,7 @@ import csv
 import io
 import re
 import unicodedata
+import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
@@ -164,21 +165,7 @@ def parse_csv(content: bytes) -> ParsedFile:
 
 # --- XLSX -----------------------------------------------------------------------------------------
 
-_MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 _YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-
-
-def _merged_ranges(ws) -> list[str]:
-    """Merged ranges from the sheet XML, read as a byte stream (read-only worksheets do not expose them)."""
-    found: list[bytes] = []
-    previous = b""
-    with ws._get_source() as src:  # openpyxl ReadOnlyWorksheet: the sheet's XML part in the archive
-        while chunk := src.read(1 << 20):
-            data = previous + chunk  # overlap so a tag cut between two chunks is still seen
-            if b"mergeCell" in data:
-                found += _MERGE_RE.findall(data)
-            previous = data[-300:]
-    return list(dict.fromkeys(m.decode() for m in found))
 
 
 def _first_row(ref: str) -> int:
@@ -201,60 +188,63 @@ def _check_zip(content: bytes, max_unpacked_mb: float) -> None:
             "split the return or remove unused sheets")])
 
 
-def _find_header(ws) -> tuple[int, dict[int, str]] | None:
-    for r, values in enumerate(ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, values_only=True), start=1):
-        mapping = _header_map(list(values))
+def _find_header(book, path: str) -> tuple[int, dict[int, str]] | None:
+    for number, values in book.rows(path, max_rows=HEADER_SEARCH_ROWS):
+        mapping = _header_map(values)
         if mapping is not None:
-            return r, mapping
+            return number, mapping
     return None
 
 
 def parse_xlsx(content: bytes, *, year: int, max_unpacked_mb: float) -> ParsedFile:
-    import openpyxl
+    from reports.xlsx import XlsxBook
 
     _check_zip(content, max_unpacked_mb)
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many types for damaged parts
-        raise ReturnFileError([ReturnIssue("unsupported_format", f"the workbook cannot be read: {exc}")]) from None
-    try:
-        candidates = []
-        for ws in wb.worksheets:
-            found = _find_header(ws)
-            if found is not None:
-                candidates.append((ws, *found))
+    with zipfile.ZipFile(io.BytesIO(content)) as zf:
+        try:
+            book = XlsxBook(zf)
+            candidates = []
+            for title, path in book.sheets:
+                found = _find_header(book, path)
+                if found is not None:
+                    candidates.append((title, path, *found))
+        except (KeyError, ValueError, IndexError, zipfile.BadZipFile, ET.ParseError) as exc:
+            raise ReturnFileError([ReturnIssue("unsupported_format", f"the workbook cannot be read ({exc})")]) from None
         if not candidates:
             raise ReturnFileError([ReturnIssue(
                 "missing_header", f"no sheet has a header row in its first {HEADER_SEARCH_ROWS} lines "
                 f"(expected: {', '.join(COLUMNS)})")])
         if len(candidates) > 1:
-            titles = ", ".join(repr(c[0].title) for c in candidates)
+            titles = ", ".join(repr(c[0]) for c in candidates)
             raise ReturnFileError([ReturnIssue(
                 "several_sheets", f"several sheets hold figures ({titles}): a return holds one sheet for one "
                 "year and one branch; send the others as separate returns")])
-        ws, header_row, mapping = candidates[0]
-        sheet = ws.title
+        sheet, path, header_row, mapping = candidates[0]
         title_year = _YEAR_IN_TITLE.search(sheet)
         if title_year and int(title_year.group(1)) != year:
             raise ReturnFileError([ReturnIssue(
                 "wrong_year", f"this sheet is for year {title_year.group(1)}, but this return is for {year}",
                 None, sheet)])
         issues = _check_header(mapping, header_row, sheet)
-        merged = _merged_ranges(ws)
-        issues += [ReturnIssue("merged_cells", f"merged cells {ref}: unmerge them and repeat the value on every line",
-                               _first_row(ref), sheet) for ref in merged]
         if issues:
             raise ReturnFileError(issues)
         warnings = _unknown_columns(mapping, header_row, sheet)
         width = max(mapping) + 1
         rows: list[RawRow] = []
-        for r, values in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
-            if not any(v is not None and str(v).strip() for v in values):
-                continue
-            cells = {name: (values[i] if i < len(values) else None) for i, name in mapping.items()}
-            if any(v is not None and str(v).strip() for v in values[width:]):
-                cells["__extra__"] = True
-            rows.append(RawRow(r, cells))
+        merged: list[str] = []
+        try:
+            for number, values in book.rows(path, merged=merged):
+                if number <= header_row or not any(v is not None and str(v).strip() for v in values):
+                    continue
+                cells = {name: (values[i] if i < len(values) else None) for i, name in mapping.items()}
+                if any(v is not None and str(v).strip() for v in values[width:]):
+                    cells["__extra__"] = True
+                rows.append(RawRow(number, cells))
+        except (ValueError, IndexError, ET.ParseError) as exc:
+            raise ReturnFileError([ReturnIssue("unsupported_format", f"sheet {sheet!r} cannot be read ({exc})",
+                                               None, sheet)]) from None
+        if merged:
+            raise ReturnFileError([ReturnIssue(
+                "merged_cells", f"merged cells {ref}: unmerge them and repeat the value on every line",
+                _first_row(ref), sheet) for ref in dict.fromkeys(merged)])
         return ParsedFile("xlsx", sheet, rows, warnings)
-    finally:
-        wb.close()

@@ -71,8 +71,8 @@ def _is_formula(raw: Any) -> bool:
         return False
     if isinstance(raw, str):
         return raw.lstrip().startswith("=") and len(raw.strip()) > 1
-    # openpyxl ArrayFormula / DataTableFormula objects
-    return type(raw).__name__ in ("ArrayFormula", "DataTableFormula")
+    # reports.xlsx.Formula (and openpyxl's formula objects, should a caller pass them)
+    return type(raw).__name__ in ("Formula", "ArrayFormula", "DataTableFormula")
 
 
 def parse_number(raw: Any) -> Decimal:
