@@ -17,7 +17,7 @@ class KnowledgeSettings(BaseSettings):
     chunk_chars: int = Field(1200, ge=200, le=8000)
     chunk_overlap_chars: int = Field(150, ge=0, le=2000)
     ingest_ignore: list[str] = Field(
-        default_factory=lambda: [".*", "meta.json", "*.doc.xml", "MANIFEST.md", "NOTICE", "LICENSE*"],
+        default_factory=lambda: [".*", "meta.json", "fetch.json", "*.doc.xml", "MANIFEST.md", "NOTICE", "LICENSE*"],
         description="File-name patterns never ingested (sidecar metadata, hidden files).")
     # Hybrid fusion: weights of the normalised dense and BM25 scores (tuned on the dev sets, see evals/).
     fusion_dense_weight: float = Field(0.6, ge=0, le=1)
