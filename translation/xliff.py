@@ -1,0 +1,320 @@
+"""XLIFF 2.0 and 1.2 export of a pre-translated document, and re-import of the post-edited file.
+
+One unit per sentence, with the unit id = the segment id (stable for the same source document), so
+a post-edited file can rebuild the translated document. Inline formatting is exported as <pc>
+(2.0) / <g> (1.2); the quality flags as notes; the machine proposal as a match (mtc:match /
+alt-trans) so the re-import can tell which segments the translator changed. Re-import stores those
+(and those marked reviewed/final/signed-off) in the memory as confirmed, with who and when.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from translation.errors import TranslationError
+from translation.languages import UnknownLanguage, normalize_language
+from translation.segments import Segment, Span
+
+NS20 = "urn:oasis:names:tc:xliff:document:2.0"
+NS12 = "urn:oasis:names:tc:xliff:document:1.2"
+MTC = "urn:oasis:names:tc:xliff:matches:2.0"
+VERSIONS = ("2.0", "1.2")
+_SUBTYPE = {"b": "xlf:b", "i": "xlf:i", "u": "xlf:u"}
+_CTYPE = {"b": "bold", "i": "italic", "u": "underlined", "link": "link"}
+DONE_STATES_20 = {"translated", "reviewed", "final"}
+DONE_STATES_12 = {"translated", "final", "signed-off"}
+
+
+def _state(segment: Segment, version: str) -> tuple[str, str | None]:
+    validated = segment.origin == "memory-exact" and segment.memory_origin in ("confirmed", "imported")
+    if version == "2.0":
+        if validated or segment.origin == "override":
+            return "final", None
+        return "initial", None
+    if validated or segment.origin == "override":
+        return "final", "exact-match"
+    if segment.origin == "memory-fuzzy":
+        return "needs-review-translation", "fuzzy-match"
+    if segment.origin == "copy":
+        return "translated", "id-match"
+    return "needs-review-translation", "leveraged-mt"
+
+
+def _span_ids(source_spans: list[Span], target_spans: list[Span]) -> list[int]:
+    """For each target span, the 1-based id of the source span with the same style (in order)."""
+    used: set[int] = set()
+    ids = []
+    for span in target_spans:
+        match = next((i for i, s in enumerate(source_spans)
+                      if i not in used and s.style == span.style and s.protected == span.protected), None)
+        if match is None:
+            ids.append(0)
+            continue
+        used.add(match)
+        ids.append(match + 1)
+    return ids
+
+
+def _fill(element, text: str, spans: list[Span], ids: list[int], version: str, label) -> None:
+    """Write text with inline <pc>/<g> elements into `element`."""
+    from lxml import etree
+
+    ns = NS20 if version == "2.0" else NS12
+    tail_holder = None
+    pos = 0
+
+    def add_text(chunk: str) -> None:
+        nonlocal tail_holder
+        if not chunk:
+            return
+        if tail_holder is None:
+            element.text = (element.text or "") + chunk
+        else:
+            tail_holder.tail = (tail_holder.tail or "") + chunk
+
+    for span, span_id in sorted(zip(spans, ids), key=lambda pair: pair[0].start):
+        if span.start < pos or span_id == 0:
+            continue
+        add_text(text[pos:span.start])
+        kind = label(span.style) if label else None
+        if version == "2.0":
+            attrs = {"id": str(span_id)}
+            if kind in _SUBTYPE:
+                attrs.update(type="fmt", subType=_SUBTYPE[kind])
+            elif kind == "link":
+                attrs["type"] = "link"
+            elif span.protected:
+                attrs.update(type="other", canDelete="no", canCopy="no")
+            child = etree.SubElement(element, f"{{{ns}}}pc", attrs)
+        else:
+            attrs = {"id": str(span_id)}
+            attrs["ctype"] = _CTYPE.get(kind, "x-code" if span.protected else "x-format")
+            child = etree.SubElement(element, f"{{{ns}}}g", attrs)
+        child.text = text[span.start:span.end]
+        tail_holder = child
+        pos = span.end
+    add_text(text[pos:])
+
+
+def export_xliff(result, document=None, *, version: str = "2.0") -> bytes:
+    """XLIFF for a DocumentResult (segments with targets, flags, memory origin)."""
+    from lxml import etree
+
+    if version not in VERSIONS:
+        raise TranslationError(f"unknown XLIFF version {version!r}; allowed: {', '.join(VERSIONS)}")
+    label = getattr(document, "style_label", None) if document is not None else None
+    source_lang, target_lang = result.source_lang, result.target_lang
+    original = result.source.name
+    if version == "2.0":
+        root = etree.Element(f"{{{NS20}}}xliff", nsmap={None: NS20, "mtc": MTC},
+                             attrib={"version": "2.0", "srcLang": source_lang, "trgLang": target_lang})
+        file_el = etree.SubElement(root, f"{{{NS20}}}file", id="f1", original=original)
+        notes = etree.SubElement(file_el, f"{{{NS20}}}notes")
+        etree.SubElement(notes, f"{{{NS20}}}note", category="liaison").text = (
+            f"Pre-translated by Liaison ({result.engine}); output {result.output.name if result.output else '-'}. "
+            "Segments in state 'initial' are machine proposals to review.")
+        for segment in result.segments:
+            unit = etree.SubElement(file_el, f"{{{NS20}}}unit", id=segment.id)
+            if segment.target is not None and segment.origin not in ("copy", "override"):
+                matches = etree.SubElement(unit, f"{{{MTC}}}matches")
+                match = etree.SubElement(matches, f"{{{MTC}}}match", ref=f"#{segment.id}",
+                                         origin=f"liaison:{segment.origin}",
+                                         similarity=f"{segment.score or 100:.0f}",
+                                         type="tm" if segment.origin.startswith("memory") else "mt")
+                etree.SubElement(match, f"{{{NS20}}}source").text = segment.source
+                etree.SubElement(match, f"{{{NS20}}}target").text = segment.target
+            if segment.flags:
+                unit_notes = etree.SubElement(unit, f"{{{NS20}}}notes")
+                for flag in segment.flags:
+                    priority = {"error": "1", "warning": "3", "info": "8"}[flag.severity]
+                    etree.SubElement(unit_notes, f"{{{NS20}}}note", category=f"liaison-flag:{flag.code}",
+                                     priority=priority).text = flag.message
+            state, _ = _state(segment, "2.0")
+            seg_el = etree.SubElement(unit, f"{{{NS20}}}segment", id=segment.id, state=state)
+            source_el = etree.SubElement(seg_el, f"{{{NS20}}}source")
+            source_el.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            _fill(source_el, segment.source, segment.spans, list(range(1, len(segment.spans) + 1)), "2.0", label)
+            if segment.target is not None:
+                target_el = etree.SubElement(seg_el, f"{{{NS20}}}target")
+                target_el.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                _fill(target_el, segment.target, segment.target_spans,
+                      _span_ids(segment.spans, segment.target_spans), "2.0", label)
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+    root = etree.Element(f"{{{NS12}}}xliff", nsmap={None: NS12}, attrib={"version": "1.2"})
+    file_el = etree.SubElement(root, f"{{{NS12}}}file", attrib={
+        "original": original, "source-language": source_lang, "target-language": target_lang,
+        "datatype": "plaintext", "tool-id": "liaison"})
+    header = etree.SubElement(file_el, f"{{{NS12}}}header")
+    etree.SubElement(header, f"{{{NS12}}}tool", attrib={"tool-id": "liaison", "tool-name": "Liaison"})
+    etree.SubElement(header, f"{{{NS12}}}note").text = (
+        f"Pre-translated by Liaison ({result.engine}). Targets in state needs-review-translation are proposals.")
+    body = etree.SubElement(file_el, f"{{{NS12}}}body")
+    for segment in result.segments:
+        state, qualifier = _state(segment, "1.2")
+        unit = etree.SubElement(body, f"{{{NS12}}}trans-unit", id=segment.id,
+                                approved="yes" if state == "final" else "no")
+        unit.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        _fill(etree.SubElement(unit, f"{{{NS12}}}source"), segment.source, segment.spans,
+              list(range(1, len(segment.spans) + 1)), "1.2", label)
+        if segment.target is not None:
+            target_el = etree.SubElement(unit, f"{{{NS12}}}target", state=state)
+            if qualifier:
+                target_el.set("state-qualifier", qualifier)
+            _fill(target_el, segment.target, segment.target_spans, _span_ids(segment.spans, segment.target_spans),
+                  "1.2", label)
+        if segment.target is not None and segment.origin not in ("copy", "override"):
+            alt = etree.SubElement(unit, f"{{{NS12}}}alt-trans", origin=f"liaison:{segment.origin}",
+                                   attrib={"match-quality": f"{segment.score or 100:.0f}"})
+            etree.SubElement(alt, f"{{{NS12}}}target").text = segment.target
+        for flag in segment.flags:
+            priority = {"error": "1", "warning": "3", "info": "8"}[flag.severity]
+            etree.SubElement(unit, f"{{{NS12}}}note", priority=priority, attrib={"from": "liaison"}).text = \
+                f"{flag.code}: {flag.message}"
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+# -- re-import ---------------------------------------------------------------------------------------
+
+@dataclass
+class XliffUnit:
+    id: str
+    source: str
+    target: str | None
+    state: str | None
+    machine: str | None
+    spans: list[tuple[int, int, int]]  # (start, end, source span id) in the target
+    edited: bool
+
+
+@dataclass
+class XliffImport:
+    version: str
+    original: str | None
+    source_lang: str
+    target_lang: str
+    units: list[XliffUnit] = field(default_factory=list)
+    confirmed: int = 0
+    unchanged: int = 0
+    not_reviewed: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def to_public(self) -> dict:
+        return {"version": self.version, "original": self.original, "source_lang": self.source_lang,
+                "target_lang": self.target_lang, "units": len(self.units), "confirmed": self.confirmed,
+                "unchanged": self.unchanged, "not_reviewed": self.not_reviewed, "problems": self.problems[:100]}
+
+
+def _inline_text(element, spans: list | None = None) -> str:
+    """Plain text of a source/target with inline elements; records <pc>/<g> spans with their id."""
+    from lxml import etree
+
+    out: list[str] = [element.text or ""]
+    for child in element:
+        name = etree.QName(child).localname if isinstance(child.tag, str) else ""
+        if name in ("pc", "g", "mrk", "sm", "em"):
+            start = sum(len(x) for x in out)
+            inner = _inline_text(child, spans)
+            out.append(inner)
+            if spans is not None and name in ("pc", "g") and (child.get("id") or "").isdigit():
+                spans.append((start, start + len(inner), int(child.get("id"))))
+        elif name in ("ph", "x", "bx", "ex", "sc", "ec", "it", "bpt", "ept"):
+            pass  # codes without text
+        out.append(child.tail or "")
+    return "".join(out)
+
+
+def parse_xliff(data: bytes, name: str = "file.xlf") -> XliffImport:
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, huge_tree=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise TranslationError(f"{name}, line {exc.lineno}: not well-formed XML ({exc.msg}); nothing was imported. "
+                               "Export the file again from your CAT tool") from exc
+    namespace = etree.QName(root).namespace
+    if etree.QName(root).localname != "xliff" or namespace not in (NS20, NS12):
+        raise TranslationError(f"{name}: not an XLIFF 1.2 or 2.0 file (root <{etree.QName(root).localname}> "
+                               f"in {namespace or 'no namespace'})")
+    version = "2.0" if namespace == NS20 else "1.2"
+    ns = namespace
+    file_el = root.find(f"{{{ns}}}file")
+    if file_el is None:
+        raise TranslationError(f"{name}: no <file> element")
+    try:
+        if version == "2.0":
+            source_lang = normalize_language(root.get("srcLang"))
+            target_lang = normalize_language(root.get("trgLang"))
+        else:
+            source_lang = normalize_language(file_el.get("source-language"))
+            target_lang = normalize_language(file_el.get("target-language"))
+    except UnknownLanguage as exc:
+        raise TranslationError(f"{name}: {exc} (file languages)") from None
+    result = XliffImport(version, file_el.get("original"), source_lang, target_lang)
+    if version == "2.0":
+        for unit in root.iter(f"{{{ns}}}unit"):
+            machine = None
+            for match in unit.iter(f"{{{MTC}}}match"):
+                if (match.get("origin") or "").startswith("liaison:"):
+                    target_el = match.find(f"{{{ns}}}target")
+                    machine = _inline_text(target_el) if target_el is not None else None
+            for segment in unit.iter(f"{{{ns}}}segment"):
+                source_el = segment.find(f"{{{ns}}}source")
+                target_el = segment.find(f"{{{ns}}}target")
+                if source_el is None:
+                    result.problems.append(f"line {segment.sourceline}: segment without <source>")
+                    continue
+                spans: list = []
+                target = _inline_text(target_el, spans) if target_el is not None else None
+                state = segment.get("state")
+                edited = target is not None and target.strip() != "" and (
+                    state in ("reviewed", "final") or (machine is not None and target.strip() != machine.strip())
+                    or (machine is None and state == "translated"))
+                result.units.append(XliffUnit(unit.get("id") or segment.get("id") or "", _inline_text(source_el),
+                                              target, state, machine, spans, edited))
+    else:
+        for unit in root.iter(f"{{{ns}}}trans-unit"):
+            source_el = unit.find(f"{{{ns}}}source")
+            target_el = unit.find(f"{{{ns}}}target")
+            if source_el is None:
+                result.problems.append(f"line {unit.sourceline}: trans-unit without <source>")
+                continue
+            machine = None
+            for alt in unit.findall(f"{{{ns}}}alt-trans"):
+                if (alt.get("origin") or "").startswith("liaison:"):
+                    alt_target = alt.find(f"{{{ns}}}target")
+                    machine = _inline_text(alt_target) if alt_target is not None else None
+            spans = []
+            target = _inline_text(target_el, spans) if target_el is not None else None
+            state = target_el.get("state") if target_el is not None else None
+            edited = target is not None and target.strip() != "" and (
+                state in ("final", "signed-off") or unit.get("approved") == "yes"
+                or (machine is not None and target.strip() != machine.strip())
+                or (machine is None and state == "translated"))
+            result.units.append(XliffUnit(unit.get("id") or "", _inline_text(source_el), target, state, machine,
+                                          spans, edited))
+    return result
+
+
+def import_xliff(memory, data: bytes, *, by: str, name: str = "file.xlf") -> XliffImport:
+    """Parse a post-edited XLIFF and store the translator's segments in the memory (confirmed)."""
+    parsed = parse_xliff(data, name)
+    now = datetime.now(UTC)
+    for unit in parsed.units:
+        if not unit.edited or not unit.source.strip():
+            parsed.not_reviewed += 1
+            continue
+        outcome = memory.confirm(parsed.source_lang, parsed.target_lang, unit.source, unit.target, by=by, at=now)
+        if outcome.status == "unchanged":
+            parsed.unchanged += 1
+        else:
+            parsed.confirmed += 1
+    return parsed
+
+
+def overrides_from(parsed: XliffImport) -> dict:
+    """Segment id -> Override for rebuilding the document with the translator's text."""
+    from translation.pipeline import Override
+
+    return {u.id: Override(u.target, u.spans) for u in parsed.units if u.edited and u.target is not None}
