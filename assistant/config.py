@@ -34,6 +34,9 @@ class AssistantSettings(BaseSettings):
     retrieval_k: int = Field(8, ge=1, le=50, description="Passages retrieved per question.")
     answer_max_sentences: int = Field(4, ge=1, le=12)
     question_max_chars: int = Field(4000, ge=10, le=100_000)
+    search_cache_size: int = Field(512, ge=0, le=100_000,
+                                   description="Search results kept per process for repeated questions; 0 disables.")
+    search_cache_ttl_s: float = Field(300.0, gt=0)
     session_max_turns: int = Field(6, ge=0, le=50, description="Previous turns used to resolve follow-ups.")
     # Contacts the answers may show even when no source contains them (everything else is removed).
     allowed_urls: list[str] = Field(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from assistant.glossary import french_terms
 from assistant.places import TERRITORIES, mentions_place, place_names, places_in
 from assistant.retrieval import Passage
-from assistant.terms import TermWeights, coverage, term_set
+from assistant.terms import TermWeights, term_set
 from assistant.text import fold, split_sentences
 
 _ARTICLE_OF_INSTRUMENT = re.compile(
@@ -97,13 +97,45 @@ def missing_anchors(question: str, passages: list[Passage]) -> list[tuple[str, s
     return missing
 
 
+def concepts(question: str) -> list[frozenset[str]]:
+    """The question's content as alternatives: each word with the source terms that may express it
+    (glossary), place names left out (places are checked as anchors)."""
+    from assistant.glossary import expansions
+    from assistant.places import remove_places
+
+    text = remove_places(question)
+    out: list[frozenset[str]] = []
+    covered: set[str] = set()
+    for phrase, french in expansions(text).items():
+        words = term_set(phrase)
+        covered |= words
+        out.append(frozenset(words | term_set(" ".join(french))))
+    for term in dict.fromkeys(t for t in term_set(text) if t not in covered):
+        out.append(frozenset({term}))
+    return out
+
+
+def concept_coverage(items: list[frozenset[str]], text_terms: frozenset[str], weights: TermWeights) -> float:
+    """IDF-weighted share of concepts expressed in the text (a concept weighs its rarest form, capped)."""
+    if not items:
+        return 0.0
+    cap = weights.idf("\x00never") * 0.8
+    total = hit = 0.0
+    for alternatives in items:
+        w = min(cap, max(weights.idf(t) for t in alternatives))
+        total += w
+        if alternatives & text_terms:
+            hit += w
+    return hit / total if total else 0.0
+
+
 def assess(question: str, passages: list[Passage], language: str = "fr", top: int = 3) -> Evidence:
     """Evidence for answering `question` from `passages` (best first)."""
-    query_terms = term_set(question + " " + " ".join(french_terms(question) if language != "fr" else []))
+    query_terms = term_set(question + " " + " ".join(french_terms(question)))
     sentence_sets = [term_set(s) for p in passages for s in split_sentences(p.text)]
     weights = TermWeights(sentence_sets)
     best = passages[:top]
     union = frozenset().union(*(term_set(p.text + " " + p.title) for p in best)) if best else frozenset()
-    score = coverage(query_terms, union, weights) if best else 0.0
+    score = concept_coverage(concepts(question), union, weights) if best else 0.0
     return Evidence(score=round(score, 4), missing=missing_anchors(question, passages[:max(top, 5)]),
                     query_terms=query_terms, weights=weights)

@@ -98,7 +98,11 @@ def language_notices(ctx: AnswerContext, cited: list[Cited]) -> list[str]:
         notices.append(msg("en", "other_language", language=name))
     elif any((c.passage.meta.get("language") or "fr") != lang for c in cited):
         notices.append(msg(lang, "source_language"))
-    oldest = min((int(c.passage.meta.get("version_date", 0) or 0) for c in cited), default=0)
+    # Consolidated articles in force (status VIGUEUR) are current whatever their version date; other
+    # sources (fiches, pages, old decree exports) are as old as their version date says.
+    oldest = min((int(c.passage.meta.get("version_date", 0) or 0) for c in cited
+                  if c.passage.meta.get("status") != "VIGUEUR" and int(c.passage.meta.get("version_date", 0) or 0)),
+                 default=0)
     if oldest and oldest // 10000 <= date.today().year - 5:
         notices.append(msg(lang if lang in ANSWER_LANGUAGES else "fr", "dated", year=oldest // 10000))
     return notices

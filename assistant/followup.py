@@ -39,7 +39,7 @@ def is_followup(question: str) -> bool:
     words = _content_words(question)
     if _CONNECTOR.match(folded) and len(words) <= 8:
         return True
-    if len(words) <= 3 and topic_of(question) in ("other", "territories"):
+    if len(words) <= 3 and places_in(question) and topic_of(question) in ("other", "territories"):
         return True
     return bool(_ANAPHORA.search(folded)) and len(words) <= 6
 

@@ -59,13 +59,25 @@ _GLOSSARY: dict[str, str] = {
     "residence": "residence resider", "living": "residant vivre", "live": "resider vivre", "abroad": "etranger",
     "extranjero": "etranger", "estrangeiro": "etranger", "ausland": "etranger", "estero": "etranger",
     "liaison body": "organisme de liaison", "liaison bodies": "organismes de liaison",
+    # informal French (chat) -> the words of the texts
+    "secu": "securite sociale", "la secu": "securite sociale", "max": "maximum maximale", "boite": "entreprise employeur",
+    "bosse": "travaille activite", "bossé": "travaille activite", "taf": "travail emploi", "boulot": "travail emploi",
+    "rembourse": "remboursement rembourse", "dure": "duree", "combien de temps": "duree", "retraite": "retraite pension",
+    "mutuelle": "complementaire", "ceam": "carte europeenne assurance maladie ceam",
+    "carte vitale": "carte vitale assurance maladie", "alloc": "allocations familiales", "allocs": "allocations familiales",
+    "caf": "allocations familiales caisse", "chomage": "chomage assurance chomage", "arret maladie": "indemnites journalieres",
 }
 _PHRASES = sorted(_GLOSSARY, key=len, reverse=True)
 _PATTERN = re.compile(r"(?<![a-z])(" + "|".join(re.escape(p) for p in _PHRASES) + r")(?![a-z])")
 
 
+def expansions(question: str) -> dict[str, list[str]]:
+    """{matched word or phrase: its French source terms} for `question`."""
+    return {m.group(1): _GLOSSARY[m.group(1)].split() for m in _PATTERN.finditer(fold(question))}
+
+
 def french_terms(question: str) -> list[str]:
-    """French source terms for the foreign words of `question` (empty for a French question)."""
+    """French source terms for the foreign (or informal) words of `question`."""
     out: list[str] = []
     for m in _PATTERN.finditer(fold(question)):
         for term in _GLOSSARY[m.group(1)].split():

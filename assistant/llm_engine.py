@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import time
 
-from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import RunnableLambda
 
@@ -102,6 +101,32 @@ def verify(raw: str, ctx: AnswerContext) -> list[tuple[int, str]]:
     return pairs
 
 
+def _generate(chain, inputs: dict) -> tuple[str, dict]:
+    """Run the chain streaming, to measure time to first token and generation speed."""
+    started = time.perf_counter()
+    first = None
+    pieces: list[str] = []
+    meta: dict = {}
+    for chunk in chain.stream(inputs):
+        text = chunk.content if isinstance(chunk.content, str) else str(chunk.content)
+        if text and first is None:
+            first = time.perf_counter() - started
+        pieces.append(text)
+        if getattr(chunk, "response_metadata", None):
+            meta.update(chunk.response_metadata)
+    total = time.perf_counter() - started
+    timings = meta.get("timings") or {}
+    n_chunks = sum(1 for p in pieces if p)
+    timing = {
+        "ttft_s": round(first if first is not None else total, 3),
+        "generated_tokens": int(timings.get("predicted_n") or n_chunks),
+        "tokens_per_s": round(float(timings.get("predicted_per_second") or
+                                    (n_chunks / max(1e-6, total - (first or 0)))), 2),
+        "prompt_tokens": int(timings.get("prompt_n") or 0),
+    }
+    return "".join(pieces), timing
+
+
 def _quote_for(passage, sentence: str) -> str:
     """The passage sentence closest to what the model wrote (shown as the citation's quote)."""
     target = term_set(sentence)
@@ -116,13 +141,13 @@ def llm_answer(ctx: AnswerContext, chat_model=None) -> Draft:
     lang = ctx.language.code if ctx.language.code in ANSWER_LANGUAGES else "fr"
     try:
         model = chat_model or get_chat_model(ctx.settings)
-        chain = prompt | model | StrOutputParser()
-        raw = chain.invoke({"language": LANGUAGE_NAMES.get(lang, "français"), "passages": format_passages(ctx),
-                            "question": ctx.question[:2000]})
+        raw, timing = _generate(prompt | model, {"language": LANGUAGE_NAMES.get(lang, "français"),
+                                                  "passages": format_passages(ctx), "question": ctx.question[:2000]})
         pairs = verify(raw, ctx)
     except (VerificationError, LLMUnavailable) as exc:
         draft = extractive_answer(ctx)
-        draft.info.update({"fallback": str(exc), "llm_seconds": round(time.perf_counter() - started, 2)})
+        draft.info.update({"fallback": str(exc), "llm_seconds": round(time.perf_counter() - started, 2),
+                           **(locals().get("timing") or {})})
         draft.engine = "extractive"
         return draft
     numbers: dict[int, Cited] = {}
@@ -141,7 +166,7 @@ def llm_answer(ctx: AnswerContext, chat_model=None) -> Draft:
     segments.append(f"{msg(lang, 'basis')} : {basis}." if lang == "fr" else f"{msg(lang, 'basis')}: {basis}.")
     return Draft(text="".join(segments).strip(), cited=cited_list, engine="llm", segments=segments,
                  notices=language_notices(ctx, cited_list),
-                 info={"llm_seconds": round(time.perf_counter() - started, 2), "raw": raw[:2000]})
+                 info={"llm_seconds": round(time.perf_counter() - started, 2), "raw": raw[:2000], **timing})
 
 
 def build_llm_engine(chat_model=None):

@@ -95,10 +95,10 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def msg(language: str, key: str, **kwargs) -> str:
+def msg(lang: str, key: str, /, **kwargs) -> str:
     """Message `key` in `language`, falling back to English then French for keys not translated."""
-    for lang in (language, "en", "fr"):
-        template = MESSAGES.get(lang, {}).get(key)
+    for code in (lang, "en", "fr"):
+        template = MESSAGES.get(code, {}).get(key)
         if template is not None:
             return template.format(**kwargs)
     raise KeyError(key)

@@ -101,7 +101,7 @@ def remove_places(text: str) -> str:
     dangling = re.compile(r"\s+(?:en|au|aux|à|a|in|to|for|pour|de|du|la|le|les|l'|the|en la|para|nach|em|no|na)\s*(?=[?,.;!]|$)", re.I)
     previous = None
     while previous != text:
-        previous, text = text, dangling.sub("", text)
+        previous, text = text, re.sub(r"\s+", " ", dangling.sub(" ", text)).strip()
     return text
 
 

@@ -59,7 +59,15 @@ class _Cache:
         self._data: OrderedDict[str, tuple[float, list]] = OrderedDict()
         self._lock = threading.Lock()
 
+    def configure(self, size: int, ttl: float) -> None:
+        with self._lock:
+            self.size, self.ttl = size, ttl
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
     def get(self, key: str):
+        if self.size <= 0:
+            return None
         with self._lock:
             item = self._data.get(key)
             if item is None or time.monotonic() - item[0] > self.ttl:
@@ -69,6 +77,8 @@ class _Cache:
             return item[1]
 
     def put(self, key: str, value) -> None:
+        if self.size <= 0:
+            return
         with self._lock:
             self._data[key] = (time.monotonic(), value)
             self._data.move_to_end(key)
@@ -94,8 +104,6 @@ def cached_search(kb, query: str, *, k: int, filters: dict | None, as_of: int | 
 
 def expand_query(query: str, language: str) -> str:
     """The query plus French source terms for a question written in another language."""
-    if language == "fr":
-        return query
     extra = [t for t in french_terms(query) if t not in query.lower()]
     return f"{query} {' '.join(extra)}" if extra else query
 

@@ -10,7 +10,7 @@ import json
 import logging
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
@@ -51,6 +51,7 @@ class AskResult:
     response: AskResponse
     draft: Draft
     evidence: Evidence | None
+    passages: list = field(default_factory=list)
 
 
 def _as_of_int(value) -> int | None:
@@ -64,6 +65,9 @@ class AssistantService:
         self.settings = settings
         self.db_url = db_url or settings.resolved_database_url
         self._kb = kb
+        from assistant.retrieval import search_cache
+
+        search_cache.configure(settings.search_cache_size, settings.search_cache_ttl_s)
 
     @property
     def kb(self):
@@ -102,6 +106,7 @@ class AssistantService:
             language = LanguageGuess(turns[-1].language, 0.0, False)
 
         evidence = None
+        passages: list = []
         if screening.refuse:
             draft = self._refusal(screening.refuse, language)
         else:
@@ -125,7 +130,7 @@ class AssistantService:
         if log_question:
             self._log(response, draft, req.question, resolution.query if resolution else "", (turns[-1].turn + 1) if turns else 0,
                       evidence, latency_ms, channel)
-        return AskResult(response=response, draft=draft, evidence=evidence)
+        return AskResult(response=response, draft=draft, evidence=evidence, passages=passages)
 
     def stream(self, req: AskRequest, *, channel: str = "api") -> Iterator[tuple[str, object]]:
         """('delta', {"text"}) events, then ('citations', [...]) and ('done', response dict)."""
