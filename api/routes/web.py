@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from api.deps import DbUrlDep, RateLimiter, SettingsDep
+from api.deps import DbUrlDep, SettingsDep
 from api.web import STATIC_DIR
 from api.web import auth, backend, views
 from api.web.i18n import COUNTRIES, COUNTRY_NAMES, INSTRUMENT_LABELS, LANGUAGE_NAMES, translator
@@ -24,8 +24,7 @@ _STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; cha
                  ".svg": "image/svg+xml", ".png": "image/png", ".woff2": "font/woff2"}
 _STATIC_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,80}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-LOGIN_ATTEMPTS_PER_MINUTE = 10
-_login_limiter = RateLimiter()
+_login_throttle = auth.LoginThrottle(limit=10, window=60)
 
 
 # ---------------------------------------------------------------------------------------- static
@@ -80,10 +79,10 @@ def demo(request: Request) -> Response:
     lang = pick_language(request)
     base = str(request.base_url).rstrip("/")
     return _page(request, "demo.html", lang, widget_src="/widget.js", api_base=base,
-                 widget_title=translator(lang)("site_name"))
+                 widget_title=translator(lang)("widget_title"))
 
 
-async def _document_page(request: Request, template: str, lang: str, *, path: str, ref: str,
+async def _document_page(request: Request, settings, template: str, lang: str, *, path: str, ref: str,
                          highlight: str | None, as_of: str | None, authenticated: bool, **ctx) -> Response:
     t = translator(lang)
     private = authenticated
@@ -91,7 +90,7 @@ async def _document_page(request: Request, template: str, lang: str, *, path: st
         return _page(request, template, lang, 400, private, doc=None, page_title=t("bad_request_h"),
                      error_title=t("bad_request_h"), error_text=t("bad_request_p"), **ctx)
     try:
-        doc = await backend.document(request, path=path, ref=ref, as_of=as_of, authenticated=authenticated)
+        doc = await backend.document(settings, path=path, ref=ref, as_of=as_of)
     except backend.BackendError as exc:
         if exc.status in (404, 422, 400):
             return _page(request, template, lang, 404, private, doc=None, page_title=t("not_found_h"),
@@ -104,7 +103,7 @@ async def _document_page(request: Request, template: str, lang: str, *, path: st
 
 @router.get("/documents/view")
 async def document_viewer(
-    request: Request,
+    request: Request, settings: SettingsDep,
     path: Annotated[str, Query(max_length=1000)] = "",
     ref: Annotated[str, Query(max_length=300)] = "",
     highlight: Annotated[str | None, Query(max_length=5000)] = None,
@@ -112,7 +111,7 @@ async def document_viewer(
 ) -> Response:
     """Public viewer of one article or fiche: hierarchy, dates, source, the cited passage highlighted."""
     lang = pick_language(request)
-    return await _document_page(request, "viewer.html", lang, path=path, ref=ref, highlight=highlight,
+    return await _document_page(request, settings, "viewer.html", lang, path=path, ref=ref, highlight=highlight,
                                 as_of=as_of, authenticated=False)
 
 
@@ -192,17 +191,20 @@ def login(
     username, token = username.strip(), token.strip()
     if not auth.same_origin(request) or not auth.login_csrf_ok(request, csrf_token):
         return _login_page(request, lang, error=t("csrf_failed"), username=username, next_url=next, status_code=403)
-    if not _login_limiter.allow("login:" + _client_ip(request), LOGIN_ATTEMPTS_PER_MINUTE):
+    throttle_key = f"{_client_ip(request)}|{username.lower()}"
+    if _login_throttle.blocked(throttle_key):
         return _login_page(request, lang, error=t("login_throttled"), username=username, next_url=next, status_code=429)
     if token:
         principal = principal_for_token(db_url, token)
         if principal is None or (username and principal.username != username):
+            _login_throttle.failed(throttle_key)
             return _login_page(request, lang, error=t("login_token_failed"), username=username, next_url=next,
                                status_code=401, token_open=True)
         cookie_value, max_age = token, None
     else:
         principal = principal_for_password(db_url, username, password) if username and password else None
         if principal is None:
+            _login_throttle.failed(throttle_key)
             return _login_page(request, lang, error=t("login_failed"), username=username, next_url=next, status_code=401)
         cookie_value, max_age = auth.issue_session(settings, db_url, principal), auth.SESSION_SECONDS
     from liaison import audit
@@ -259,7 +261,7 @@ async def console_search(
     if form["q"] and not field_errors:
         filters = {key: form[key] for key in ("instrument_type", "country", "language") if form[key]}
         try:
-            found = await backend.search(request, query=form["q"], k=k, filters=filters, as_of=as_of or None)
+            found = await backend.search(settings, query=form["q"], k=k, filters=filters, as_of=as_of or None)
             results = [views.result_view(r, lang, as_of or None) for r in found]
         except backend.BackendError as exc:
             error = t("search_error", detail=exc.detail)
@@ -287,7 +289,7 @@ async def console_document(
     def cite_link(cite: str) -> str:
         return "/console/search?" + urlencode({"q": cite, "lang": lang})
 
-    return await _document_page(request, "console/document.html", lang, path=path, ref=ref, highlight=highlight,
+    return await _document_page(request, settings, "console/document.html", lang, path=path, ref=ref, highlight=highlight,
                                 as_of=as_of, authenticated=True, user=user, section="search",
                                 csrf=auth.csrf_token(settings, request), cite_link=cite_link)
 
@@ -306,7 +308,8 @@ def _inquiry_page(request: Request, settings, db_url: str, user: Principal, refe
         return _console(request, settings, user, "console/error.html", 404, section="inquiries",
                         error_title=t("not_found_h"), error_text=reference)
     return _console(request, settings, user, "console/inquiry.html", status_code, section="inquiries",
-                    inquiry=views.inquiry_view(inquiry, lang), revealed=inquiry.revealed, done=done, error=error)
+                    inquiry=views.inquiry_view(inquiry, lang), revealed=inquiry.revealed, done=done, error=error,
+                    can_act=user.role in auth.INQUIRY_ACT_ROLES)
 
 
 @router.get("/console/inquiries")
@@ -345,7 +348,7 @@ def console_inquiry(request: Request, settings: SettingsDep, db_url: DbUrlDep, u
 def console_inquiry_reveal(request: Request, settings: SettingsDep, db_url: DbUrlDep, user: ConsoleUser,
                            reference: str, csrf_token: Annotated[str, Form(max_length=200)] = "") -> Response:
     """Shows the personal data of one inquiry; the access is written to the audit log."""
-    if user.role not in auth.INQUIRY_ROLES:
+    if user.role not in auth.INQUIRY_ACT_ROLES:
         return _forbidden(request, settings, user)
     return _check_post(request, settings, user, csrf_token) or _inquiry_page(
         request, settings, db_url, user, reference, reveal=True)
@@ -355,7 +358,7 @@ def _inquiry_action(request: Request, settings, db_url: str, user: Principal, re
                     action: str, text: str) -> Response:
     from assistant import inquiries
 
-    if user.role not in auth.INQUIRY_ROLES:
+    if user.role not in auth.INQUIRY_ACT_ROLES:
         return _forbidden(request, settings, user)
     refused = _check_post(request, settings, user, csrf_token)
     if refused:

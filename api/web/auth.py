@@ -17,7 +17,9 @@ import hashlib
 import hmac
 import os
 import secrets
+import threading
 import time
+from collections import defaultdict, deque
 from pathlib import Path
 
 from fastapi import Request
@@ -32,7 +34,10 @@ LOGIN_CSRF_COOKIE = "liaison_login_csrf"
 SESSION_PREFIX = "lws1."
 SESSION_SECONDS = 8 * 3600
 CONSOLE_ROLES = ("agent", "officer", "supervisor", "admin")
+# Same rules as the /v1/inquiries routes: agents may read the (masked) queue; revealing personal data,
+# answering and closing are for officers and supervisors.
 INQUIRY_ROLES = ("agent", "officer", "supervisor", "admin")
+INQUIRY_ACT_ROLES = ("officer", "supervisor", "admin")
 _KEY_FILE = "web-session.key"
 
 
@@ -133,3 +138,28 @@ def same_origin(request: Request) -> bool:
 
     parts = urlsplit(origin)
     return f"{parts.scheme}://{parts.netloc}" == f"{request.url.scheme}://{request.url.netloc}"
+
+
+class LoginThrottle:
+    """Failed log-ins per (client, username) in a sliding window: slows password guessing without
+    locking out a colleague behind the same address (per process, like the API rate limiter)."""
+
+    def __init__(self, limit: int = 10, window: float = 60.0) -> None:
+        self.limit, self.window = limit, window
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str) -> deque[float]:
+        failures = self._failures[key]
+        now = time.monotonic()
+        while failures and now - failures[0] > self.window:
+            failures.popleft()
+        return failures
+
+    def blocked(self, key: str) -> bool:
+        with self._lock:
+            return len(self._recent(key)) >= self.limit
+
+    def failed(self, key: str) -> None:
+        with self._lock:
+            self._recent(key).append(time.monotonic())

@@ -1,16 +1,16 @@
-"""How the server-rendered pages reach the knowledge base: through the public JSON API, called in
-process (no network hop). The pages thus show exactly what /v1/search and /v1/documents return to any
-client, with the same validation, filters and access rules, and keep working if the service code
-behind those routes changes."""
+"""How the server-rendered pages reach the knowledge base: the same service functions and shapes as
+POST /v1/search and GET /v1/documents (assistant.lookup), run in the worker thread pool. Calling them
+in process, rather than through HTTP, keeps console searches out of the anonymous rate limit whatever
+way the agent signed in."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
-from urllib.parse import quote
 
-from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 
-from api.web.auth import SESSION_PREFIX, session_value
+from liaison.settings import Settings
 
 
 @dataclass
@@ -22,46 +22,48 @@ class BackendError(Exception):
         return self.detail
 
 
-def _detail(payload: Any, status: int) -> str:
-    detail = payload.get("detail") if isinstance(payload, dict) else None
-    if isinstance(detail, list):  # validation errors: "field: message"
-        return "; ".join(f"{'.'.join(str(p) for p in d.get('loc', [])[1:])}: {d.get('msg', '')}" for d in detail[:5])
-    return str(detail or f"HTTP {status}")
+def _kb(settings: Settings):
+    from assistant.kb_access import KnowledgeBaseUnavailable, get_knowledge_base
 
-
-async def _call(request: Request, method: str, url: str, *, json: dict | None = None,
-                params: dict | None = None, authenticated: bool = False) -> Any:
-    import httpx
-
-    headers = {"Accept": "application/json"}
-    token = session_value(request) if authenticated else None
-    if token and not token.startswith(SESSION_PREFIX):
-        headers["Authorization"] = f"Bearer {token}"
-    client_ip = request.client.host if request.client else "127.0.0.1"
-    transport = httpx.ASGITransport(app=request.app, client=(client_ip, 0))
-    async with httpx.AsyncClient(transport=transport, base_url="http://liaison.internal", timeout=60) as client:
-        response = await client.request(method, url, json=json, params=params, headers=headers)
     try:
-        payload = response.json()
-    except ValueError:
-        payload = None
-    if response.status_code >= 400:
-        raise BackendError(response.status_code, _detail(payload, response.status_code))
-    return payload
+        return get_knowledge_base(settings)
+    except KnowledgeBaseUnavailable as exc:
+        raise BackendError(503, str(exc)) from exc
 
 
-async def search(request: Request, *, query: str, k: int, filters: dict, as_of: str | None) -> list[dict]:
-    body: dict[str, Any] = {"query": query, "k": k, "filters": filters or None}
-    if as_of:
-        body["as_of"] = as_of
-    payload = await _call(request, "POST", "/v1/search", json=body, authenticated=True)
-    return list(payload.get("results", [])) if isinstance(payload, dict) else []
+def _date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise BackendError(422, f"as_of must be a date YYYY-MM-DD, got {value!r}") from exc
 
 
-async def document(request: Request, *, path: str, ref: str, as_of: str | None = None,
-                   authenticated: bool = False) -> dict:
-    params = {"ref": ref}
-    if as_of:
-        params["as_of"] = as_of
-    return await _call(request, "GET", "/v1/documents/" + quote(path, safe="/"), params=params,
-                       authenticated=authenticated)
+async def search(settings: Settings, *, query: str, k: int, filters: dict, as_of: str | None) -> list[dict[str, Any]]:
+    """Whole units verbatim, as in the `results` of POST /v1/search."""
+    from pydantic import ValidationError
+
+    from assistant.lookup import SearchRequest, search_units
+
+    try:
+        request = SearchRequest(query=query, k=k, filters=filters or None, as_of=_date(as_of))
+    except ValidationError as exc:
+        raise BackendError(422, "; ".join(e["msg"] for e in exc.errors())) from exc
+    kb = _kb(settings)
+    try:
+        response = await run_in_threadpool(search_units, kb, request)
+    except ValueError as exc:  # unknown filter value, empty or too long query
+        raise BackendError(422, str(exc)) from exc
+    return [r.model_dump() for r in response.results]
+
+
+async def document(settings: Settings, *, path: str, ref: str, as_of: str | None = None) -> dict[str, Any]:
+    """One unit, as returned by GET /v1/documents/{path}?ref=."""
+    from assistant.lookup import get_document
+
+    kb = _kb(settings)
+    doc = await run_in_threadpool(get_document, kb, path, ref, _date(as_of))
+    if doc is None:
+        raise BackendError(404, f"no document {path!r} with ref {ref!r}")
+    return doc.model_dump()

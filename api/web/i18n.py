@@ -84,6 +84,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "card3_h": "Vivre en Polynésie, en Nouvelle-Calédonie ou à Mayotte",
         "card3_p": "Des accords de coordination organisent le passage entre les régimes de métropole et "
                    "des collectivités d'outre-mer.",
+        "widget_title": "Assistant en ligne",
         "demo_assistant_h2": "Une question ? Demandez à l'assistant",
         "demo_assistant_p": "L'assistant en bas à droite de la page répond à partir des règlements européens, "
                             "des conventions et du code de la sécurité sociale, en citant chaque source. "
@@ -226,6 +227,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "card3_h": "Living in French Polynesia, New Caledonia or Mayotte",
         "card3_p": "Coordination agreements organise the move between the schemes of mainland France and "
                    "overseas communities.",
+        "widget_title": "Online assistant",
         "demo_assistant_h2": "A question? Ask the assistant",
         "demo_assistant_p": "The assistant at the bottom right of the page answers from EU regulations, agreements "
                             "and the French Social Security Code, citing every source. It can also pass your "

@@ -18,6 +18,7 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
+LANG_COOKIE = "liaison_lang"
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -39,8 +40,9 @@ def _templates():
 
 
 def pick_language(request: Request) -> str:
-    """UI language: explicit ?lang=, else the browser's preference among ours, else French."""
-    asked = (request.query_params.get("lang") or "").lower()[:2]
+    """UI language: explicit ?lang= (remembered in a cookie), else the browser's preference among ours,
+    else French."""
+    asked = (request.query_params.get("lang") or request.cookies.get(LANG_COOKIE) or "").lower()[:2]
     if asked in LANGUAGES:
         return asked
     best, best_q = "fr", -1.0
@@ -66,6 +68,9 @@ def render(request: Request, template: str, context: dict[str, Any], *, lang: st
     ctx = {"lang": lang, "t": translator(lang), "languages": LANGUAGES, **context}
     response = _templates().TemplateResponse(request, template, ctx, status_code=status_code)
     response.headers.update(SECURITY_HEADERS)
+    if request.query_params.get("lang") in LANGUAGES and request.cookies.get(LANG_COOKIE) != lang:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, path="/", samesite="lax",
+                            secure=request.url.scheme == "https")
     if private:
         response.headers["Cache-Control"] = "no-store"
     return response

@@ -2,6 +2,7 @@
 Nothing internal (scores, engine settings, chunk ids) is passed on."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -11,6 +12,8 @@ from api.web.i18n import INSTRUMENT_LABELS, LANGUAGE_NAMES, translator
 from api.web.pages import format_yyyymmdd
 
 OPEN_ENDED = {"99991231", "9999-12-31"}
+# Units of one-unit files are named after the file (article-2.md): not worth showing as a reference.
+FILE_LIKE = re.compile(r"\.(md|json|html?|xml|txt|pdf|docx?)$", re.IGNORECASE)
 
 
 def _split(value: Any, sep: str) -> list[str]:
@@ -35,7 +38,7 @@ def validity(doc: dict, lang: str) -> str:
 def _common(doc: dict, lang: str) -> dict:
     title, ref = (doc.get("title") or "").strip(), (doc.get("ref") or "").strip()
     heading = title or ref or doc.get("path", "")
-    if ref and title and ref.lower() not in title.lower():
+    if ref and title and not FILE_LIKE.search(ref) and ref.lower() not in title.lower():
         heading = f"{title} ({ref})"
     url = doc.get("url") or ""
     if url and urlsplit(url).scheme not in ("http", "https"):
@@ -44,6 +47,7 @@ def _common(doc: dict, lang: str) -> dict:
     return {
         "path": doc.get("path", ""),
         "ref": ref,
+        "display_ref": "" if FILE_LIKE.search(ref) else ref,
         "heading": heading,
         "hierarchy": " › ".join(_split(doc.get("hierarchy"), " > ")),
         "hierarchy_parts": _split(doc.get("hierarchy"), " > "),
@@ -58,10 +62,26 @@ def _common(doc: dict, lang: str) -> dict:
     }
 
 
-def document_view(doc: dict, lang: str, highlight: str | None) -> dict:
-    text = doc.get("text") or ""
+def _norm(line: str) -> str:
+    return re.sub(r"\s*[>›]\s*", " > ", re.sub(r"\s+", " ", line)).strip().lower()
+
+
+def body_text(doc: dict) -> str:
+    """The unit's text without the header lines the index prepends (hierarchy, title), which the
+    page already shows as breadcrumb and heading."""
+    text = (doc.get("text") or "").strip()
     if not text and doc.get("chunks"):
-        text = "\n\n".join(c.get("text", "") for c in doc["chunks"])
+        text = "\n\n".join(c.get("text", "") for c in doc["chunks"]).strip()
+    headers = {_norm(h) for h in (doc.get("hierarchy") or "", doc.get("title") or "") if h}
+    lines = text.split("\n")
+    dropped = 0
+    while dropped < min(3, len(lines) - 1) and _norm(lines[dropped]) in headers:
+        dropped += 1
+    return "\n".join(lines[dropped:]).strip() if dropped else text
+
+
+def document_view(doc: dict, lang: str, highlight: str | None) -> dict:
+    text = body_text(doc)
     pieces = segments(text, highlight)
     view = _common(doc, lang)
     view.update({
@@ -82,7 +102,7 @@ def excerpt(text: str, limit: int = 420) -> str:
 
 def result_view(result: dict, lang: str, as_of: str | None) -> dict:
     view = _common(result, lang)
-    text = result.get("text") or ""
+    text = body_text(result)
     params = {"path": view["path"], "ref": view["ref"], "lang": lang}
     if as_of:
         params["as_of"] = as_of

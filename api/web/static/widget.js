@@ -36,7 +36,7 @@
         "de votre caisse. N'écrivez pas de données personnelles (numéro de sécurité sociale, IBAN…).",
       conversation: "Conversation",
       questionLabel: "Votre question",
-      placeholder: "Ex. : Je suis détaché en Espagne pendant 18 mois, reste-t-on affilié en France ?",
+      placeholder: "Écrivez votre question",
       send: "Envoyer",
       stop: "Arrêter",
       you: "Vous",
@@ -87,7 +87,6 @@
       errForm: "La demande n'a pas été envoyée : corrigez les champs signalés.",
       handoverSent: "Votre demande a été transmise à un agent. Votre numéro de référence est {ref}. " +
         "Notez-le : il vous sera demandé pour tout échange.",
-      referenceLabel: "Référence de votre demande",
       restored: "Conversation reprise.",
       cleared: "Nouvelle conversation commencée."
     },
@@ -105,7 +104,7 @@
         "Do not write personal data (social security number, IBAN…).",
       conversation: "Conversation",
       questionLabel: "Your question",
-      placeholder: "E.g. I am posted to Spain for 18 months: do I stay insured in France?",
+      placeholder: "Type your question",
       send: "Send",
       stop: "Stop",
       you: "You",
@@ -155,7 +154,6 @@
       errForm: "The request was not sent: correct the fields marked.",
       handoverSent: "Your request has been passed to an officer. Your reference number is {ref}. Keep it: you " +
         "will be asked for it in any exchange.",
-      referenceLabel: "Reference of your request",
       restored: "Conversation resumed.",
       cleared: "New conversation started."
     }
@@ -273,10 +271,10 @@
     }, icon("chat"), h("span", { class: "lw-launcher-text", text: t("launcher") }));
 
     els.title = h("h2", { id: "lw-title", class: "lw-title", text: title });
+    // The visible code is part of the accessible name (WCAG 2.5.3), completed for screen readers.
     els.langButton = h("button", {
-      type: "button", class: "lw-tool lw-lang", lang: t("switchLang"), "aria-label": t("switchTo"),
-      title: t("switchTo"), onclick: switchLanguage
-    }, t("switchLabel"));
+      type: "button", class: "lw-tool lw-lang", lang: t("switchLang"), title: t("switchTo"), onclick: switchLanguage
+    }, t("switchLabel"), h("span", { class: "lw-visually-hidden", text: " – " + t("switchTo") }));
     els.newButton = h("button", {
       type: "button", class: "lw-tool lw-new", "aria-label": t("newConversation"), title: t("newConversation"),
       onclick: newConversation
@@ -307,19 +305,20 @@
     els.humanButton = h("button", { type: "button", class: "lw-human", onclick: function () { openHandover(); } }, t("human"));
 
     els.chatView = h("div", { class: "lw-chat" },
-      h("p", { class: "lw-intro", text: t("intro") }),
       h("h3", { id: "lw-log-label", class: "lw-visually-hidden", text: t("conversation") }),
       els.log, els.form, h("div", { class: "lw-footer" }, els.humanButton));
     els.handoverView = h("div", { class: "lw-handover-view", hidden: true });
 
     els.panel = h("section", { id: "lw-panel", class: "lw-panel", role: "dialog", "aria-labelledby": "lw-title",
       hidden: !state.open, onkeydown: onPanelKey },
-      h("header", { class: "lw-header" }, els.title,
+      h("div", { class: "lw-header" }, els.title,
         h("div", { class: "lw-tools" }, els.langButton, els.newButton, els.closeButton)),
       els.chatView, els.handoverView, els.status);
 
     root.appendChild(els.panel);
     root.appendChild(els.launcher);
+    // The introduction scrolls away with the conversation instead of taking room above it.
+    els.log.appendChild(h("p", { class: "lw-intro", text: t("intro") }));
     state.messages.forEach(function (m) { els.log.appendChild(renderMessage(m)); });
     updateBusy();
   }
@@ -404,22 +403,26 @@
 
   function referenceText(m) {
     var parts = t("handoverSent").split("{ref}");
-    return h("span", null, parts[0], h("strong", { class: "lw-reference", "aria-label": t("referenceLabel") + " " + m.reference, text: m.reference }), parts[1] || "");
+    return h("span", null, parts[0], h("strong", { class: "lw-reference", text: m.reference }), parts[1] || "");
   }
 
+  // The viewer URL given by the server, with the whole quote to highlight and the widget's language.
   function citationHref(c) {
-    if (c.document_url) {
-      try { return new URL(c.document_url, apiBase + "/").href; } catch (e) { /* fall through */ }
+    var url;
+    try { url = new URL(c.document_url || "/documents/view", apiBase + "/"); } catch (e) { url = new URL(apiBase + "/documents/view"); }
+    if (!c.document_url) {
+      url.searchParams.set("path", c.path || "");
+      url.searchParams.set("ref", c.ref || "");
     }
-    var q = new URLSearchParams({ path: c.path || "", ref: c.ref || "" });
-    if (c.quote) { q.set("highlight", c.quote.slice(0, 600)); }
-    q.set("lang", lang());
-    return apiBase + "/documents/view?" + q.toString();
+    if (c.quote) { url.searchParams.set("highlight", c.quote.slice(0, 1500)); }
+    url.searchParams.set("lang", lang());
+    return url.href;
   }
 
   function citationTitle(c) {
     var title = c.title || c.ref || c.path || "";
-    if (c.ref && c.title && c.title.indexOf(c.ref) === -1) { title = c.title + " (" + c.ref + ")"; }
+    var fileLike = /\.(md|json|html?|xml|txt|pdf|docx?)$/i.test(c.ref || "");
+    if (c.ref && c.title && !fileLike && c.title.indexOf(c.ref) === -1) { title = c.title + " (" + c.ref + ")"; }
     return title;
   }
 
@@ -743,6 +746,10 @@
     control.setAttribute("id", id);
     control.setAttribute("aria-describedby", describedBy);
     if (required) { control.setAttribute("aria-required", "true"); }
+    // an error goes away as soon as the person corrects the field
+    var clear = function () { if (control.getAttribute("aria-invalid")) { setFieldError(control, null); } };
+    control.addEventListener("input", clear);
+    control.addEventListener("change", clear);
     return h("div", { class: "lw-field" },
       h("label", { for: id, class: "lw-label" }, labelText, required ? h("span", { class: "lw-req", text: " " + t("required") }) : null),
       hint ? h("p", { id: id + "-hint", class: "lw-hint", text: hint }) : null,

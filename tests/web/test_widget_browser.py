@@ -1,0 +1,341 @@
+"""The chat widget in headless Chromium against a real server and a real (small) knowledge base."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+from sqlalchemy import select
+
+from tests.web.widget_driver import (
+    SCREENSHOTS,
+    answers, ask, console_problems, describe_focus, open_panel, partial_lengths, q, qa, record_streaming, run_axe,
+    save, shadow, storage, wait_answer,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
+
+QUESTION_FR = "Qui est le point de contact national pour les soins de santé transfrontaliers ?"
+FOLLOW_UP_FR = "Et quelles informations fournit-il aux patients ?"
+QUESTION_EN = "Who is the national contact point for cross-border healthcare in France?"
+REFERENCE = re.compile(r"INQ-\d{4}-\d{6}")
+INTERNAL_WORDS = ("evidence", "extractive", "engine", "score", "prompt", "llm")
+
+
+def _question_rows(db_url: str, session_id: str):
+    from assistant.models import QuestionLog
+    from liaison.db import session_scope
+
+    with session_scope(db_url) as s:
+        return s.scalars(select(QuestionLog).where(QuestionLog.session_id == session_id)
+                         .order_by(QuestionLog.turn)).all()
+
+
+def _feedback(db_url: str, answer_id: str):
+    from assistant.models import Feedback
+    from liaison.db import session_scope
+
+    with session_scope(db_url) as s:
+        return s.scalars(select(Feedback).where(Feedback.answer_id == answer_id)).all()
+
+
+def _inquiry(db_url: str, reference: str):
+    from assistant.models import Inquiry
+    from liaison.db import session_scope
+
+    with session_scope(db_url) as s:
+        return s.scalar(select(Inquiry).where(Inquiry.reference == reference))
+
+
+def _check_viewer_tab(driver, screenshot: str | None = None) -> None:
+    """In the tab the citation opened: the document viewer with hierarchy/dates and the passage marked."""
+    WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "h1"))
+    assert "/documents/view?" in driver.current_url
+    marks = driver.find_elements(By.CSS_SELECTOR, "mark.passage")
+    assert marks and marks[0].text.strip(), "the cited passage is not highlighted"
+    assert driver.find_element(By.CSS_SELECTOR, ".highlight-note.found").is_displayed()
+    meta = driver.find_element(By.CSS_SELECTOR, "dl.meta").text
+    assert re.search(r"(En vigueur|In force)", meta) and re.search(r"\d{4}", meta), meta
+    focused = driver.execute_script("return document.activeElement && document.activeElement.tagName")
+    assert focused == "MARK", "the viewer should move focus to the cited passage"
+    if screenshot:
+        save(driver, SCREENSHOTS, screenshot)
+
+
+def _fill_handover(root, name="Marie Martin", email="marie.martin@example.org"):
+    q(root, "#lw-h-name").send_keys(name)
+    q(root, "#lw-h-email").send_keys(email)
+    q(root, "#lw-h-phone").send_keys("+33 1 23 45 67 89")
+    message = q(root, "#lw-h-message")
+    assert message.get_attribute("value"), "the message is prefilled with the last question"
+    message.send_keys(" Je pars le 1er mars.")
+    q(root, "#lw-h-consent").click()
+
+
+def test_demo_page_full_flow(browser, live_server, screenshots):
+    d = browser
+    d.get(live_server.base + "/demo?lang=fr")
+    assert d.execute_script("return document.documentElement.lang") == "fr"
+    root = shadow(d)
+    assert q(root, ".lw-launcher").text == "Poser une question"
+    save(d, screenshots, "demo-1280-closed")
+
+    root = open_panel(d)
+    assert describe_focus(d)["tag"] == "textarea"
+    record_streaming(d)
+    answer = ask(d, root, QUESTION_FR, 1)
+    assert partial_lengths(d), "the answer was not rendered progressively while it streamed"
+    assert answer.get_attribute("lang") == "fr"
+    cites = answer.find_elements(By.CSS_SELECTOR, "a.lw-cite")
+    assert cites, answer.text
+    for link in cites + answer.find_elements(By.CSS_SELECTOR, "a.lw-source-link"):
+        href = link.get_attribute("href")
+        assert href.startswith(live_server.base + "/documents/view?") and "highlight=" in href, href
+    panel_text = q(root, ".lw-panel").text.lower()
+    for word in INTERNAL_WORDS:
+        assert word not in panel_text, f"internal detail {word!r} shown to the public"
+    save(d, screenshots, "demo-1280-answer")
+
+    # open the cited source in the document viewer (new tab), then come back
+    main = d.current_window_handle
+    answer.find_element(By.CSS_SELECTOR, "a.lw-source-link").click()
+    WebDriverWait(d, 10).until(lambda drv: len(drv.window_handles) == 2)
+    d.switch_to.window([h for h in d.window_handles if h != main][0])
+    _check_viewer_tab(d, "viewer-1280")
+    d.close()
+    d.switch_to.window(main)
+
+    # feedback: not useful, with a reason and a comment
+    answer_id = answer.get_attribute("data-answer-id")
+    yes, no = answer.find_elements(By.CSS_SELECTOR, ".lw-fb-button")
+    no.click()
+    assert no.get_attribute("aria-pressed") == "true"
+    answer.find_element(By.CSS_SELECTOR, "input[value='no_source']").click()
+    answer.find_element(By.CSS_SELECTOR, ".lw-fb-form textarea").send_keys("Je voudrais le texte du décret.")
+    answer.find_element(By.CSS_SELECTOR, ".lw-fb-form button[type='submit']").click()
+    WebDriverWait(d, 20).until(lambda _: answer.find_elements(By.CSS_SELECTOR, ".lw-thanks"))
+    rows = _feedback(live_server.env.db_url, answer_id)
+    assert len(rows) == 1 and rows[0].useful is False and rows[0].reason == "no_source"
+
+    # a follow-up keeps the conversation (same server-side session)
+    ask(d, root, FOLLOW_UP_FR, 2)
+    state = storage(d)
+    session_id = state["sessionId"]
+    assert session_id and len(_question_rows(live_server.env.db_url, session_id)) == 2
+
+    # the conversation survives a reload of the page
+    d.refresh()
+    root = shadow(d)
+    WebDriverWait(d, 10).until(lambda _: q(root, ".lw-panel").is_displayed())
+    assert len(answers(root)) == 2 and len(qa(root, ".lw-msg-user")) == 2
+    assert answers(root)[0].find_elements(By.CSS_SELECTOR, ".lw-thanks"), "feedback state restored"
+    assert storage(d)["sessionId"] == session_id
+
+    # talk to a person: the inquiry is created with the conversation and its reference is shown
+    q(root, ".lw-human").click()
+    WebDriverWait(d, 10).until(lambda _: q(root, ".lw-handover").is_displayed())
+    q(root, ".lw-handover button[type='submit']").click()  # empty form: errors, nothing sent
+    assert q(root, "#lw-h-name").get_attribute("aria-invalid") == "true"
+    assert q(root, "#lw-h-consent").get_attribute("aria-invalid") == "true"
+    _fill_handover(root)
+    save(d, screenshots, "demo-1280-handover-form")
+    q(root, ".lw-handover button[type='submit']").click()
+    confirmation = WebDriverWait(d, 30).until(lambda _: qa(root, ".lw-msg-system"))[0]
+    reference = confirmation.get_attribute("data-reference")
+    assert REFERENCE.fullmatch(reference) and reference in confirmation.text
+    assert describe_focus(d)["cls"].startswith("lw-msg lw-msg-system")
+    row = _inquiry(live_server.env.db_url, reference)
+    assert row is not None and row.email == "marie.martin@example.org" and row.session_id == session_id
+    transcript = json.loads(row.transcript)
+    assert any(turn["content"] == QUESTION_FR for turn in transcript)
+    save(d, screenshots, "demo-1280-reference")
+    assert console_problems(d) == []
+
+
+def _press_until(driver, key, predicate, limit=40, shift=False):
+    for _ in range(limit):
+        chain = ActionChains(driver)
+        if shift:
+            chain.key_down(Keys.SHIFT).send_keys(key).key_up(Keys.SHIFT)
+        else:
+            chain.send_keys(key)
+        chain.perform()
+        info = describe_focus(driver)
+        if predicate(info):
+            return info
+    raise AssertionError(f"focus never reached the target; last focus: {describe_focus(driver)}")
+
+
+def _assert_visible_focus(info: dict) -> None:
+    assert (info["outlineStyle"] != "none" and info["outlineWidth"] >= 2) or info["boxShadow"] not in ("", "none"), info
+
+
+def _type(driver, text: str) -> None:
+    ActionChains(driver).send_keys(text).perform()
+
+
+def test_keyboard_only_flow(browser, live_server):
+    d = browser
+    d.get(live_server.base + "/demo?lang=fr")
+    root = shadow(d)
+    # from the top of the page, Shift+Tab wraps to the last focusable element: the widget launcher
+    info = _press_until(d, Keys.TAB, lambda i: "lw-launcher" in i["cls"], shift=True, limit=3)
+    _assert_visible_focus(info)
+    _type(d, Keys.ENTER)
+    WebDriverWait(d, 5).until(lambda _: q(root, ".lw-panel").is_displayed())
+    assert describe_focus(d)["tag"] == "textarea"
+    _type(d, QUESTION_FR + Keys.ENTER)
+    answer = wait_answer(d, root, 1)
+
+    # back into the answer: reach a citation link and open it with Enter
+    info = _press_until(d, Keys.TAB, lambda i: "lw-cite" in i["cls"], shift=True)
+    _assert_visible_focus(info)
+    main = d.current_window_handle
+    _type(d, Keys.ENTER)
+    WebDriverWait(d, 10).until(lambda drv: len(drv.window_handles) == 2)
+    d.switch_to.window([h for h in d.window_handles if h != main][0])
+    _check_viewer_tab(d)
+    d.close()
+    d.switch_to.window(main)
+
+    # useful? -> "Oui" with the keyboard
+    info = _press_until(d, Keys.TAB, lambda i: "lw-fb-button" in i["cls"] and i["text"] == "Oui")
+    _assert_visible_focus(info)
+    _type(d, Keys.SPACE)
+    WebDriverWait(d, 20).until(lambda _: answer.find_elements(By.CSS_SELECTOR, ".lw-thanks"))
+    assert _feedback(live_server.env.db_url, answer.get_attribute("data-answer-id"))[0].useful is True
+
+    # talk to a person, filling the form with Tab / typing / Space / Enter only
+    _press_until(d, Keys.TAB, lambda i: "lw-human" in i["cls"])
+    _type(d, Keys.ENTER)
+    WebDriverWait(d, 5).until(lambda _: q(root, ".lw-handover").is_displayed())
+    assert describe_focus(d)["tag"] == "h3"
+    _press_until(d, Keys.TAB, lambda i: i["tag"] == "input" and i["type"] == "text", limit=3)
+    _type(d, "Jean Dupont")
+    _type(d, Keys.TAB + "jean.dupont@example.org")
+    _type(d, Keys.TAB)  # phone is optional
+    _type(d, Keys.TAB + " Merci.")
+    info = _press_until(d, Keys.TAB, lambda i: i["type"] == "checkbox", limit=2)
+    _assert_visible_focus(info)
+    _type(d, Keys.SPACE)
+    _press_until(d, Keys.TAB, lambda i: i["type"] == "submit", limit=2)
+    _type(d, Keys.ENTER)
+    confirmation = WebDriverWait(d, 30).until(lambda _: qa(root, ".lw-msg-system"))[0]
+    assert REFERENCE.search(confirmation.text)
+    assert "lw-msg-system" in describe_focus(d)["cls"]
+
+    # Escape closes the panel and gives focus back to the launcher
+    _type(d, Keys.ESCAPE)
+    WebDriverWait(d, 5).until(lambda _: not q(root, ".lw-panel").is_displayed())
+    assert "lw-launcher" in describe_focus(d)["cls"]
+    assert console_problems(d) == []
+
+
+def test_language_follows_page_and_question_and_switches(browser, live_server):
+    d = browser
+    d.get(live_server.base + "/demo?lang=en")
+    root = shadow(d)
+    assert q(root, ".lw-launcher").text == "Ask a question"
+    root = open_panel(d)
+    assert q(root, "label[for='lw-question']").text == "Your question"
+    assert q(root, ".lw-root").get_attribute("lang") == "en"
+
+    english = ask(d, root, QUESTION_EN, 1)
+    assert english.get_attribute("lang") == "en" and english.find_elements(By.CSS_SELECTOR, "a.lw-cite")
+    french = ask(d, root, QUESTION_FR, 2)  # the answer follows the question, not the interface
+    assert french.get_attribute("lang") == "fr"
+
+    switch = q(root, ".lw-lang")
+    assert switch.text.startswith("FR") and switch.get_attribute("lang") == "fr"
+    switch.click()
+    assert q(root, "label[for='lw-question']").text == "Votre question"
+    assert q(root, ".lw-root").get_attribute("lang") == "fr"
+    assert q(root, ".lw-fb-question").text == "Cette réponse vous a-t-elle aidé ?"
+    assert describe_focus(d)["cls"].startswith("lw-tool lw-lang"), "focus stays on the switch"
+    d.refresh()  # the choice is kept, the conversation too
+    root = shadow(d)
+    assert q(root, "label[for='lw-question']").text == "Votre question"
+    assert len(answers(root)) == 2
+    assert console_problems(d) == []
+
+
+def test_embedded_cross_origin_strict_csp_and_style_isolation(browser, live_server, host_site):
+    d = browser
+    d.get(host_site.url)
+    root = shadow(d)
+    launcher = q(root, ".lw-launcher")
+    assert launcher.is_displayed(), "a host-page rule hid the widget"
+    styles = d.execute_script("""
+      const r = document.querySelector('liaison-chat').shadowRoot;
+      const l = getComputedStyle(r.querySelector('.lw-launcher'));
+      const hostButton = getComputedStyle(document.getElementById('host-button'));
+      const hostText = getComputedStyle(document.getElementById('host-text'));
+      return {bg: l.backgroundColor, color: l.color, font: l.fontFamily, spacing: l.letterSpacing,
+              radius: l.borderTopLeftRadius, size: l.fontSize,
+              hostBg: hostButton.backgroundColor, hostBox: hostText.boxSizing, hostFont: hostText.fontFamily};
+    """)
+    assert styles["bg"] == "rgb(0, 0, 145)" and styles["color"] == "rgb(255, 255, 255)", styles
+    assert "courier" not in styles["font"].lower() and styles["spacing"] in ("normal", "0px"), styles
+    assert styles["radius"] != "0px" and styles["size"] == "16px", styles
+    # and nothing of the widget's stylesheet leaks out into the host page
+    assert styles["hostBg"] == "rgb(0, 200, 0)" and styles["hostBox"] == "content-box", styles
+    assert "courier" in styles["hostFont"].lower()
+
+    root = open_panel(d)
+    answer = ask(d, root, QUESTION_FR, 1)  # cross-origin fetch + SSE, allowed by the CORS allow-list
+    link = answer.find_element(By.CSS_SELECTOR, "a.lw-cite").get_attribute("href")
+    assert link.startswith(live_server.base + "/documents/view?")
+    problems = console_problems(d)
+    assert problems == [], problems
+
+
+def test_small_screens_and_screenshots(browser, live_server, screenshots):
+    d = browser
+    d.set_window_size(360, 740)
+    d.get(live_server.base + "/demo?lang=fr")
+    root = shadow(d)
+    save(d, screenshots, "demo-360-closed")
+    root = open_panel(d)
+    ask(d, root, QUESTION_FR, 1)
+    save(d, screenshots, "demo-360-answer")
+    q(root, ".lw-human").click()
+    WebDriverWait(d, 5).until(lambda _: q(root, ".lw-handover").is_displayed())
+    save(d, screenshots, "demo-360-handover-form")
+    q(root, ".lw-handover .lw-secondary").click()
+
+    d.set_window_size(320, 640)
+    overflow = d.execute_script("""
+      const r = document.querySelector('liaison-chat').shadowRoot, w = window.innerWidth, bad = [];
+      r.querySelectorAll('.lw-panel button, .lw-panel textarea, .lw-panel a, .lw-panel input').forEach(el => {
+        const b = el.getBoundingClientRect();
+        if (b.width && (b.left < -1 || b.right > w + 1)) bad.push(el.className + ' ' + Math.round(b.right));
+      });
+      const p = r.querySelector('.lw-panel').getBoundingClientRect();
+      return {bad, panelWidth: p.width, width: w};
+    """)
+    assert overflow["bad"] == [] and overflow["panelWidth"] <= overflow["width"] + 1, overflow
+    assert console_problems(d) == []
+
+
+def test_accessibility_axe_widget_and_viewer(browser, live_server, axe_source, screenshots):
+    d = browser
+    d.get(live_server.base + "/demo?lang=fr")
+    shadow(d)
+    report = {"demo-closed": run_axe(d, axe_source)}
+    root = open_panel(d)
+    answer = ask(d, root, QUESTION_FR, 1)
+    answer.find_elements(By.CSS_SELECTOR, ".lw-fb-button")[1].click()  # reasons form open
+    report["demo-answer-feedback"] = run_axe(d, axe_source)
+    q(root, ".lw-human").click()
+    q(root, ".lw-handover button[type='submit']").click()  # with its error messages
+    report["demo-handover-errors"] = run_axe(d, axe_source)
+    viewer = answer.find_element(By.CSS_SELECTOR, "a.lw-source-link").get_attribute("href")
+    d.get(viewer)
+    report["viewer"] = run_axe(d, axe_source)
+    (screenshots.parent / "axe-widget.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    serious = {page: [v for v in found if v["impact"] in ("serious", "critical")] for page, found in report.items()}
+    assert all(not v for v in serious.values()), json.dumps(serious, indent=2, ensure_ascii=False)
