@@ -47,17 +47,6 @@ def _count(x: float, _pos=None) -> str:
     return f"{x:,.0f}"
 
 
-def _wrap(label: str, width: int = 12) -> str:
-    words, lines, line = label.split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return "\n".join(lines + [line])
-
-
 def _render(draw, height: float, width: float = 6.6) -> bytes:
     import matplotlib
 
@@ -75,9 +64,8 @@ def _render(draw, height: float, width: float = 6.6) -> bytes:
     return buf.getvalue()
 
 
-def hbar(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float], str]], *, money: bool,
-         stacked: bool = False) -> bytes:
-    """Horizontal bars, first label on top; several series side by side (or stacked)."""
+def hbar(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float], str]], *, money: bool) -> bytes:
+    """Horizontal bars, first label on top, the series side by side (legend above the plot)."""
     n = len(labels)
     k = max(len(series), 1)
 
@@ -85,45 +73,17 @@ def hbar(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float], str
         from matplotlib.ticker import FuncFormatter
 
         positions = list(range(n))[::-1]
-        height = 0.8 if stacked else 0.8 / k
-        left = [0.0] * n
+        height = 0.8 / k
         for i, (name, values, colour) in enumerate(series):
-            if stacked:
-                ax.barh(positions, values, height=height, left=left, color=colour, label=name)
-                left = [a + b for a, b in zip(left, values, strict=True)]
-            else:
-                offset = (k - 1) / 2 * height - i * height
-                ax.barh([p + offset for p in positions], values, height=height, color=colour, label=name)
+            offset = (k - 1) / 2 * height - i * height
+            ax.barh([p + offset for p in positions], values, height=height, color=colour, label=name)
         ax.set_yticks(positions)
         ax.set_yticklabels(labels)
         ax.tick_params(axis="y", length=0)
-        top = max([sum(v) for v in zip(*[s[1] for s in series], strict=True)] if stacked else
-                  [max(s[1], default=0) for s in series], default=0)
+        top = max((max(values, default=0) for _, values, _ in series), default=0)
         ax.xaxis.set_major_formatter(FuncFormatter(_money_formatter(top) if money else _count))
         if len(series) > 1:
-            ax.legend(loc="lower right", fontsize=8)
+            ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=len(series), fontsize=8,
+                      borderaxespad=0.3, handlelength=1.2)
 
-    return _render(draw, height=max(1.6, 0.2 * n * (1 + 0.45 * (k - 1) * (not stacked)) + 0.8))
-
-
-def vbar_pairs(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float], str]], *, money: bool) -> bytes:
-    """Vertical grouped bars (e.g. money in and out per branch)."""
-    n = len(labels)
-    k = max(len(series), 1)
-
-    def draw(fig, ax):
-        from matplotlib.ticker import FuncFormatter
-
-        width = 0.8 / k
-        for i, (name, values, colour) in enumerate(series):
-            offset = -0.4 + width / 2 + i * width
-            ax.bar([p + offset for p in range(n)], values, width=width, color=colour, label=name)
-        ax.set_xticks(list(range(n)))
-        ax.set_xticklabels([_wrap(label) for label in labels])
-        ax.grid(axis="y")
-        ax.grid(axis="x", visible=False)
-        top = max([max(s[1], default=0) for s in series], default=0)
-        ax.yaxis.set_major_formatter(FuncFormatter(_money_formatter(top) if money else _count))
-        ax.legend(loc="upper right", fontsize=8)
-
-    return _render(draw, height=2.8)
+    return _render(draw, height=max(1.6, 0.16 * n * (1 + 0.45 * (k - 1)) + 0.9))

@@ -380,14 +380,14 @@ def _flows(num: _Numbering, year: int, cur: list[Cell], prev: list[Cell]) -> Sec
     if not branches:
         section.blocks.append(Paragraph(f"No amount in euros was reported for {year}.", "note"))
         return section
-    svg = charts.vbar_pairs([cat.BRANCH_SHORT[b] for b in branches], [
+    svg = charts.hbar([cat.BRANCH_SHORT[b] for b in branches], [
         ("Money received by France", [float(by_branch.get(b, zero)["in"]) for b in branches], charts.GREEN),
         ("Money paid by France", [float(by_branch.get(b, zero)["out"]) for b in branches], charts.VERMILLION),
     ], money=True)
     largest = max(branches, key=lambda b: by_branch.get(b, zero)["out"] + by_branch.get(b, zero)["in"])
     section.blocks.append(num.figure(
         f"Money received and paid by France by branch, {year}", svg,
-        f"Vertical bar chart of money received and paid by France in {year} for {len(branches)} branches. "
+        f"Horizontal bar chart of money received and paid by France in {year} for {len(branches)} branches. "
         f"In total France received {fmt.eur_short(total['in'])} and paid {fmt.eur_short(total['out'])}; the "
         f"largest flows are in the {cat.BRANCH_SHORT[largest].lower()} branch. All values are in "
         f"Table {num.tables + 1}."))

@@ -65,16 +65,16 @@ def test_round_trip_template_to_report(settings, sqlite_url):
         ("healthcare_claims_amount", "FR_STAY_RESIDENCE"): ("ES", "7654321.09"),
         ("healthcare_claims", "FR_STAY_RESIDENCE"): ("ES", 3141),
     })
-    result = import_return(settings, sqlite_url, content, filename="cpam-health-2025.csv", institution="CPAM Nord",
+    result = import_return(settings, sqlite_url, content, filename="cpam-health-2025.csv", institution="CPAM <Nord>",
                            year=2025, branch="health")
     assert (result.status, result.line_count, result.skipped_lines) == ("current", 3, 8)
 
     html_path = build_report(settings, sqlite_url, 2025, "html")
     html = html_path.read_text(encoding="utf-8")
     for expected in ("48,213", "€7,654,321", "3,141", "Spain (ES)", "cpam-health-2025.csv", "validated, used",
-                     "CPAM Nord"):
+                     "CPAM &lt;Nord&gt;"):
         assert expected in html
-    assert "SYNTHETIC" not in html
+    assert "SYNTHETIC" not in html and "<Nord>" not in html  # text from returns is escaped
 
     pdf_path = build_report(settings, sqlite_url, 2025, "pdf")
     assert pdf_path.read_bytes().startswith(b"%PDF-")

@@ -212,3 +212,31 @@ def test_unfilled_template_lines_are_skipped():
 ])
 def test_number_formats(raw, expected):
     assert parse_number(raw) == expected
+
+
+def test_xlsx_cell_types_dates_title_block_and_inline_strings():
+    from datetime import datetime
+
+    import openpyxl
+
+    def dated(ws):
+        ws["G3"] = datetime(2025, 1, 1)
+        ws["G3"].number_format = "yyyy-mm-dd"
+
+    _, errors = check(xlsx_bytes([row("DE", 1), row("BE", 0)], edit=dated))
+    assert errors == ["sheet 'Return 2025', line 3, column value: a date (2025-01-01 00:00:00) is not a number: "
+                      "format the cell as a number"]
+
+    # A title block above the header, strings written inline (write-only workbooks), a boolean by mistake.
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("Figures")
+    ws.append(["CPAM Nord: statistical return"])
+    ws.append([])
+    ws.append(HEADER)
+    ws.append(row("DE", 12))
+    ws.append(row("BE", True))
+    buf = io.BytesIO()
+    wb.save(buf)
+    lines, errors = check(buf.getvalue())
+    assert [(ln.partner, ln.value, ln.line) for ln in lines] == [("DE", Decimal(12), 4)]
+    assert errors == ["sheet 'Figures', line 5, column value: TRUE is not a number"]
