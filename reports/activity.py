@@ -67,7 +67,12 @@ def _clean(raw: Any, scalars: tuple[str, ...], mappings: tuple[str, ...]) -> dic
     for key in mappings:
         mapping = raw.get(key)
         if isinstance(mapping, dict):
-            cleaned = {str(k): v for k, v in ((k, _number(v)) for k, v in mapping.items()) if v is not None}
+            cleaned: dict[str, int | float] = {}
+            for k, v in mapping.items():
+                number = _number(v)
+                if number is not None:
+                    label = str(k) if k not in (None, "") else "unspecified"
+                    cleaned[label] = cleaned.get(label, 0) + number
             out[key] = dict(sorted(cleaned.items(), key=lambda kv: (-kv[1], kv[0])))
     return out
 

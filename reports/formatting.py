@@ -44,9 +44,12 @@ def number(v: int | float | None, decimals: int = 0) -> str:
 
 
 def change(current: Decimal | float | None, previous: Decimal | float | None) -> str:
-    """Relative change from the previous year: '+4.2%', '−3.1%', 'new' (nothing before) or '–'."""
+    """Relative change from the previous year: '+4.2%', '−3.1%', 'new' (zero before), 'n/a' (no figure for the
+    previous year) or '–' (nothing either year)."""
     if current is None and previous is None:
         return DASH
+    if previous is None:
+        return "n/a"
     current = Decimal(str(current or 0))
     previous = Decimal(str(previous or 0))
     if previous == 0:

@@ -436,10 +436,16 @@ def _all_zero(summary: ActivitySummary) -> bool:
     return not any(v for v in summary.current.values() if isinstance(v, (int, float)))
 
 
-def _mapping_table(num: _Numbering, caption: str, label: str, mapping: dict, limit: int) -> Table:
+def _mapping_table(num: _Numbering, caption: str, label: str, mapping: dict, limit: int,
+                   countries: bool = False) -> Table:
     total = sum(mapping.values())
     items = list(mapping.items())[:limit]
-    rows = [[str(k), fmt.number(v), fmt.share(v, total)] for k, v in items]
+
+    def name(key: str) -> str:
+        code = cat.normalise_partner(key)
+        return _partner_label(code) if countries and code in cat.countries() else key
+
+    rows = [[name(k), fmt.number(v), fmt.share(v, total)] for k, v in items]
     note = f"Top {limit} of {len(mapping)}." if len(mapping) > limit else ""
     return num.table(caption, [label, "Number", "Share"], rows, [False, True, True], note=note)
 
@@ -487,7 +493,8 @@ def _activity(num: _Numbering, year: int, activity: dict[str, ActivitySummary]) 
                                            ("cases_by_outcome", "Cases by outcome", "Outcome", 15),
                                            ("cases_by_country", "Cases by country", "Country", 15)):
             if intake.current.get(key):
-                section.blocks.append(_mapping_table(num, f"{caption}, {year}", label, intake.current[key], limit))
+                section.blocks.append(_mapping_table(num, f"{caption}, {year}", label, intake.current[key], limit,
+                                                     countries=key == "cases_by_country"))
 
     translation = activity["translation"]
     section.blocks.append(Heading("Translation desk", "activity-translation"))
@@ -561,6 +568,6 @@ def _methods(num: _Numbering, year: int, returns: list[ReturnPublic], cur: list[
             "They do not describe any real institution.", "warning"))
     section.blocks.append(Paragraph(
         f"Reproducibility: this report was produced by Liaison (report layout {RENDERER_VERSION}) from data with "
-        f"fingerprint {fingerprint[:16]}. The same data produces the same file, byte for byte; the date shown "
-        "is that of the latest return used."))
+        f"fingerprint {fingerprint[:16]}. With the same software and fonts, the same data produces the same file, "
+        "byte for byte; the date shown is that of the latest return used. 'n/a': no figure for the previous year."))
     return section

@@ -136,3 +136,17 @@ def test_received_time_is_kept(settings, db_url):
     when = datetime(2026, 3, 31, 10, 0, tzinfo=UTC)
     result = _import(settings, db_url, csv_bytes([row("DE", 1)]), received_at=when)
     assert get_return(db_url, result.id).submitted_at == when
+
+
+def test_migration_matches_the_models(db_url):
+    from sqlalchemy import inspect
+
+    from liaison.db import get_engine
+
+    inspector = inspect(get_engine(db_url))
+    for model in (StatSubmission, StatLine):
+        table = model.__table__
+        migrated = {c["name"]: c["nullable"] for c in inspector.get_columns(table.name)}
+        assert migrated == {c.name: c.nullable for c in table.columns}, table.name
+    indexes = {ix["name"]: ix for ix in inspector.get_indexes("stat_submissions")}
+    assert indexes["uq_stat_submissions_current"]["unique"]
