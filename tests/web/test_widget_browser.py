@@ -178,13 +178,14 @@ def _type(driver, text: str) -> None:
     ActionChains(driver).send_keys(text).perform()
 
 
-def test_keyboard_only_flow(browser, live_server):
+def test_keyboard_only_flow(browser, live_server, screenshots):
     d = browser
     d.get(live_server.base + "/demo?lang=fr")
     root = shadow(d)
     # from the top of the page, Shift+Tab wraps to the last focusable element: the widget launcher
     info = _press_until(d, Keys.TAB, lambda i: "lw-launcher" in i["cls"], shift=True, limit=3)
     _assert_visible_focus(info)
+    save(d, screenshots, "demo-1280-keyboard-focus")
     _type(d, Keys.ENTER)
     WebDriverWait(d, 5).until(lambda _: q(root, ".lw-panel").is_displayed())
     assert describe_focus(d)["tag"] == "textarea"
@@ -233,6 +234,22 @@ def test_keyboard_only_flow(browser, live_server):
     WebDriverWait(d, 5).until(lambda _: not q(root, ".lw-panel").is_displayed())
     assert "lw-launcher" in describe_focus(d)["cls"]
     assert console_problems(d) == []
+
+
+def test_abstention_offers_a_person(browser, live_server):
+    d = browser
+    d.get(live_server.base + "/demo?lang=fr")
+    root = open_panel(d)
+    answer = ask(d, root, "Quel est le montant des allocations familiales au Japon en 1970 ?", 1)
+    assert answer.find_elements(By.CSS_SELECTOR, "a.lw-cite") == []
+    for link in answer.find_elements(By.CSS_SELECTOR, "a.lw-url"):  # addresses given by the server are links
+        assert link.get_attribute("href").startswith("https://")
+    answer.find_element(By.CSS_SELECTOR, ".lw-suggest .lw-link-button").click()
+    WebDriverWait(d, 5).until(lambda _: q(root, ".lw-handover").is_displayed())
+    assert describe_focus(d)["tag"] == "h3"
+    _type(d, Keys.ESCAPE)  # leaves the form, back to the conversation
+    WebDriverWait(d, 5).until(lambda _: q(root, ".lw-chat").is_displayed())
+    assert "lw-human" in describe_focus(d)["cls"]
 
 
 def test_language_follows_page_and_question_and_switches(browser, live_server):

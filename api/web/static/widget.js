@@ -191,7 +191,18 @@
   }
 
   var state = loadState();
+  var interruptedQuestion = dropInterrupted();
   var restoredConversation = state.messages.length > 0;
+
+  // A reload during an answer leaves a pending turn behind: forget it and give the question back.
+  function dropInterrupted() {
+    var last = state.messages[state.messages.length - 1];
+    if (!last || !last.pending) { return ""; }
+    state.messages.pop();
+    var question = state.messages.length && state.messages[state.messages.length - 1].role === "user"
+      ? state.messages.pop().content : "";
+    return question;
+  }
 
   function saveState() {
     try { window.sessionStorage.setItem(storageKey, JSON.stringify(state)); } catch (e) { /* quota, private mode */ }
@@ -455,12 +466,20 @@
     });
   }
 
+  // Citation markers become links to the cited documents; web addresses (the server only lets through
+  // those of the sources or of its allow-list) become links; everything else stays text.
   function appendWithMarkers(parent, text, byN) {
-    var re = /\[(\d{1,3})\]/g;
+    var re = /\[(\d{1,3})\]|(https?:\/\/[^\s<>"')\]]+[^\s<>"')\].,;:!?])/g;
     var last = 0;
     var m;
     while ((m = re.exec(text)) !== null) {
       if (m.index > last) { parent.appendChild(document.createTextNode(text.slice(last, m.index))); }
+      if (m[2]) {
+        parent.appendChild(h("a", { href: m[2], target: "_blank", rel: "noopener noreferrer", class: "lw-url" },
+          m[2], h("span", { class: "lw-visually-hidden", text: " " + t("newTab") })));
+        last = re.lastIndex;
+        continue;
+      }
       var c = byN[m[1]];
       if (c) {
         parent.appendChild(h("a", {
@@ -477,7 +496,7 @@
 
   function renderAnswer(m) {
     var article = h("div", { class: "lw-msg lw-msg-bot" + (m.error ? " lw-msg-error" : ""), lang: m.language || null,
-      "data-answer-id": m.answerId || null });
+      "data-answer-id": m.answerId || null, "data-msg-id": m.id ? String(m.id) : null });
     article.appendChild(h("span", { class: "lw-visually-hidden", text: t("assistant") + " : " }));
     var body = h("div", { class: "lw-bubble lw-answer" });
     article.appendChild(body);
@@ -609,14 +628,13 @@
     var answer = { role: "assistant", content: "", pending: true, id: ++state.seq };
     state.messages.push(answer);
     els.log.appendChild(renderMessage(userMsg));
-    var node = renderMessage(answer);
-    els.log.appendChild(node);
+    els.log.appendChild(renderMessage(answer));
     els.input.value = "";
     scrollLog();
     announce(t("thinking"));
     busy = new AbortController();
     updateBusy();
-    ask(question, history, answer, node, busy.signal).then(function (outcome) {
+    ask(question, history, answer, busy.signal).then(function (outcome) {
       busy = null;
       updateBusy();
       if (outcome === "error") {
@@ -625,16 +643,19 @@
     });
   }
 
-  function ask(question, history, answer, node, signal) {
+  function ask(question, history, answer, signal) {
     var body = { question: question, session_id: state.sessionId, history: history.length ? history : null,
       language: null, filters: null, as_of: null, stream: true };
-    var streamEl = null;
+    // The panel may be rebuilt while the answer streams (language switch): always find the live node.
+    function node() { return els.log.querySelector('[data-msg-id="' + answer.id + '"]'); }
+    function current() { return state.messages.indexOf(answer) !== -1; }  // false after "new conversation"
     function replace() {
+      var old = node();
       var fresh = renderMessage(answer);
-      node.parentNode.replaceChild(fresh, node);
-      node = fresh;
+      if (old) { old.parentNode.replaceChild(fresh, old); } else { els.log.appendChild(fresh); }
     }
     function finish(data) {
+      if (!current()) { return "ok"; }
       answer.pending = false;
       answer.content = data.answer || answer.content;
       answer.citations = data.citations || answer.citations || [];
@@ -651,6 +672,7 @@
       return "ok";
     }
     function fail(messageKey) {
+      if (!current()) { return "ok"; }
       answer.pending = false;
       answer.error = true;
       answer.content = t(messageKey);
@@ -661,6 +683,15 @@
       replace();
       announce(answer.content);
       return "error";
+    }
+    function showPartial() {
+      var live = node();
+      var box = live && live.querySelector(".lw-answer");
+      if (!box) { return; }
+      var partial = box.querySelector(".lw-stream");
+      if (!partial) { partial = box.appendChild(h("p", { class: "lw-stream" })); }
+      partial.textContent = answer.content;
+      scrollLog();
     }
     return fetch(apiBase + "/v1/ask", {
       method: "POST", credentials: "omit", signal: signal,
@@ -683,12 +714,7 @@
         try { parsed = JSON.parse(data); } catch (e) { return; }
         if (event === "delta" && parsed && typeof parsed.text === "string") {
           answer.content += parsed.text;
-          if (!streamEl) {
-            streamEl = h("p", { class: "lw-stream" });
-            node.querySelector(".lw-answer").appendChild(streamEl);
-          }
-          streamEl.textContent = answer.content;
-          scrollLog();
+          showPartial();
         } else if (event === "citations" && Array.isArray(parsed)) {
           answer.citations = parsed;
         } else if (event === "done" && parsed) {
@@ -724,6 +750,7 @@
       return pump();
     }).catch(function (err) {
       if (err && err.name === "AbortError") {
+        if (!current()) { return "ok"; }
         if (answer.content) {
           answer.pending = false;
           answer.content += " …";
@@ -887,6 +914,7 @@
   function start() {
     document.body.appendChild(host);
     build();
+    if (interruptedQuestion) { els.input.value = interruptedQuestion; }
     if (state.open) { root.classList.add("lw-is-open"); }
     if (restoredConversation && state.open) { announce(t("restored")); }
   }
