@@ -58,11 +58,16 @@ def argos_packages() -> dict[tuple[str, str], Path]:
 def argos_dir(argos_packages, tmp_path_factory) -> Path:
     """An Argos package directory holding fr->en, en->fr, en->de (installed by Argos itself)."""
     root = tmp_path_factory.mktemp("argos-home")
-    saved = {k: os.environ.get(k) for k in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "ARGOS_PACKAGES_DIR")}
+    saved = {k: os.environ.get(k) for k in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "ARGOS_PACKAGES_DIR",
+                                            "ARGOS_CHUNK_TYPE")}
     os.environ["XDG_DATA_HOME"] = str(root / "data")
     os.environ["XDG_CONFIG_HOME"] = str(root / "config")
     os.environ["XDG_CACHE_HOME"] = str(root / "cache")
     os.environ["ARGOS_PACKAGES_DIR"] = str(root / "packages")
+    # install_from_path imports argostranslate.translate, whose sentence-splitter module tries to
+    # download a spaCy model at import when ARGOS_CHUNK_TYPE=SPACY: choose a mode with no import-time
+    # download (Liaison itself never imports that module: it splits sentences itself).
+    os.environ["ARGOS_CHUNK_TYPE"] = "NONE"
     import importlib
 
     import argostranslate.settings
@@ -87,8 +92,9 @@ def tsettings(tmp_path, argos_dir):
     """Settings on a fresh data dir, using the isolated Argos packages."""
     from liaison.settings import Settings
 
+    # No llm fallback: the local GGUF may be installed here, and these tests are about mechanics.
     return Settings(data_dir=tmp_path / "data", translation_argos_dir=argos_dir, translation_batch_size=8,
-                    translation_beam_size=1).ensure_dirs()
+                    translation_beam_size=1, translation_llm_fallback=False).ensure_dirs()
 
 
 @pytest.fixture

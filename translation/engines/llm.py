@@ -136,7 +136,10 @@ class LlmEngine(Engine):
         try:
             replies = model.batch(batch, config={"max_concurrency": 1})
         except Exception as exc:  # connection refused, model crash: the job keeps what it has
-            raise EngineUnavailable(f"llm engine failed: {type(exc).__name__}: {str(exc)[:300]}") from exc
+            hint = ""
+            if "connection" in type(exc).__name__.lower() or "connection" in str(exc).lower():
+                hint = " (the endpoint cannot be reached: check LIAISON_LLM_URL and that the server runs)"
+            raise EngineUnavailable(f"llm engine failed: {type(exc).__name__}: {str(exc)[:300]}{hint}") from exc
         outputs = []
         for text, reply in zip(texts, replies):
             content = reply.content if hasattr(reply, "content") else str(reply)
