@@ -7,6 +7,7 @@ import importlib
 import sys
 
 import liaison  # noqa: F401  (applies offline defaults first)
+from liaison.errors import CliError
 
 # Modules exposing `register(subparsers)`; order = order in --help.
 COMMAND_MODULES = (
@@ -19,10 +20,6 @@ COMMAND_MODULES = (
     "reports.cli",         # stats, report
     "liaison.admin_cli",   # users, db
 )
-
-
-class CliError(Exception):
-    """An error to print as one clear line (exit status 2), without a traceback."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
 
+
+__all__ = ["CliError", "build_parser", "main"]
 
 if __name__ == "__main__":
     sys.exit(main())
