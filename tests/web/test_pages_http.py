@@ -116,7 +116,7 @@ def test_roles_outside_the_console_get_403(live_server):
     agent = live_server.env.accounts["agent"]
     with _client(live_server) as client:
         assert _login(client, statistician.username, statistician.password).status_code == 303
-        for path in ("/console/search?q=test", "/console/inquiries", f"/console/documents?path=x&ref=y"):
+        for path in ("/console/search?q=test", "/console/inquiries", "/console/documents?path=x&ref=y"):
             assert client.get(path).status_code == 403, path
     with _client(live_server) as client:
         _login(client, agent.username, agent.password)

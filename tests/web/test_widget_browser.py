@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 
+import httpx
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -11,6 +12,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
+from tests.web.server import run_server
 from tests.web.widget_driver import (
     SCREENSHOTS,
     answers, ask, console_problems, describe_focus, open_panel, partial_lengths, q, qa, record_streaming, run_axe,
@@ -356,3 +358,21 @@ def test_accessibility_axe_widget_and_viewer(browser, live_server, axe_source, s
     (screenshots.parent / "axe-widget.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     serious = {page: [v for v in found if v["impact"] in ("serious", "critical")] for page, found in report.items()}
     assert all(not v for v in serious.values()), json.dumps(serious, indent=2, ensure_ascii=False)
+
+
+def test_rate_limited_anonymous_use_is_explained(browser, web_env, tmp_path):
+    """A server allowing 2 anonymous requests a minute: the third (the widget's) is refused with 429; the
+    widget says so, keeps the question in the input box and does not record the failed turn."""
+    with run_server(web_env.data_dir, tmp_path / "limited.log", LIAISON_RATE_LIMIT_PER_MINUTE="2") as base:
+        for _ in range(2):
+            assert httpx.post(base + "/v1/ask", json={"question": " "}, timeout=30).status_code == 422
+        d = browser
+        d.get(base + "/demo?lang=fr")
+        root = open_panel(d)
+        q(root, "#lw-question").send_keys(QUESTION_FR)
+        q(root, ".lw-send").click()
+        error = WebDriverWait(d, 30).until(lambda _: qa(root, ".lw-msg-error"))[0]
+        assert "Trop de questions" in error.text
+        assert q(root, "#lw-question").get_attribute("value") == QUESTION_FR
+        assert storage(d)["messages"] == []
+        assert all("429" in problem for problem in console_problems(d))

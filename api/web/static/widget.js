@@ -432,8 +432,9 @@
 
   function citationTitle(c) {
     var title = c.title || c.ref || c.path || "";
-    var fileLike = /\.(md|json|html?|xml|txt|pdf|docx?)$/i.test(c.ref || "");
-    if (c.ref && c.title && !fileLike && c.title.indexOf(c.ref) === -1) { title = c.title + " (" + c.ref + ")"; }
+    // Legal references (L761-2, F3155, Article 12) help; file names and slugs do not.
+    var legalRef = /\d/.test(c.ref || "") && !/\.(md|json|html?|xml|txt|pdf|docx?)$/i.test(c.ref);
+    if (legalRef && c.title && c.title.indexOf(c.ref) === -1) { title = c.title + " (" + c.ref + ")"; }
     return title;
   }
 
@@ -667,7 +668,7 @@
       if (data.session_id) { state.sessionId = data.session_id; }
       saveState();
       replace();
-      scrollLog();
+      showAnswerStart();
       announce(t("answered"));
       return "ok";
     }
@@ -683,6 +684,13 @@
       replace();
       announce(answer.content);
       return "error";
+    }
+    // A long answer is read from its start: bring the question above it to the top of the log.
+    function showAnswerStart() {
+      var live = node();
+      var question = live && live.previousElementSibling;
+      if (!question) { scrollLog(); return; }
+      els.log.scrollTop = Math.max(0, question.offsetTop - 8);
     }
     function showPartial() {
       var live = node();
