@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -31,7 +32,9 @@ print(json.dumps(report))
 
 
 def _run_child(data_dir: Path, corpus: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", _CHILD, str(data_dir), str(corpus)], cwd=REPO,
+    # A truly cold run: no shared embedding cache.
+    env = {**os.environ, "LIAISON_EMBEDDING_CACHE": ""}
+    out = subprocess.run([sys.executable, "-c", _CHILD, str(data_dir), str(corpus)], cwd=REPO, env=env,
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 

