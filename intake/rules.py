@@ -388,9 +388,13 @@ def applicable(
     if result.exceeds_max:
         reqs += _req("exception", lang, agreement_by=row.agreement_by or CHECK_THE_AGREEMENT[lang if lang == "fr" else "en"])
     result.requirements = reqs
-    result.sources = [
-        {"instrument": row.name(lang), "article": s.article, "root": s.root, "path": s.path, "ref": s.ref,
-         "evidences": s.evidences}
-        for s in row.sources
-    ]
+    merged: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for s in row.sources:
+        key = (s.article, s.path, s.ref)
+        if key in merged:
+            merged[key]["evidences"] += f", {s.evidences}"
+        else:
+            merged[key] = {"instrument": row.name(lang), "article": s.article, "root": s.root, "path": s.path,
+                           "ref": s.ref, "evidences": s.evidences}
+    result.sources = list(merged.values())
     return result

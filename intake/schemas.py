@@ -16,7 +16,7 @@ _MAX = 20_000
 
 EXAMPLE_FORM = {
     "person": {"last_name": "Martin", "first_name": "Claire", "birth_date": "1984-03-09",
-               "nir": "284037512345607", "nationality": "FR", "email": "claire.martin@example.org"},
+               "nir": "284037512345640", "nationality": "FR", "email": "claire.martin@example.org"},
     "employer": {"name": "Ingénierie Durand SAS", "siret": "73282932000074", "iban": "FR7630006000011234567890189"},
     "status": "employed", "request_kind": "extension", "home_country": "FR", "work_country": "DE",
     "start_date": "2026-01-01", "end_date": "2028-06-30",

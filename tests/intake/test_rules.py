@@ -1,0 +1,120 @@
+import datetime as dt
+import json
+
+import pytest
+
+from intake.rules import RulesError, add_months, applicable, load_rules, months_between
+
+pytestmark = pytest.mark.unit
+D = dt.date
+
+
+def test_months_between_counts_inclusive_periods():
+    assert months_between(D(2026, 1, 1), D(2028, 6, 30)) == 30.0
+    assert months_between(D(2026, 1, 1), D(2026, 1, 31)) == 1.0
+    assert months_between(D(2026, 1, 15), D(2026, 2, 14)) == 1.0
+    assert months_between(D(2026, 1, 1), D(2026, 1, 15)) == 0.5
+    assert add_months(D(2024, 1, 31), 1) == D(2024, 2, 29)
+
+
+def test_eu_posting_beyond_24_months_is_an_exception_citing_art_12_and_16():
+    r = applicable("FR", "DE", "employed", D(2026, 1, 1), D(2028, 7, 1))
+    assert r.instrument["id"] == "eu-883-2004-employed"
+    assert r.max_months == 24 and r.exceeds_max and r.route == "exception"
+    assert r.max_end == D(2027, 12, 31)
+    assert "883/2004" in r.legal_basis and "art. 16" in r.legal_basis
+    assert r.extension["kind"] == "exception"
+    assert any(s["path"] == "facts/posting-durations-cleiss-2015.md" for s in r.sources)
+    assert not r.check_the_agreement
+
+
+def test_within_the_maximum_is_standard_and_previous_months_count():
+    r = applicable("FR", "ES", "self_employed", D(2026, 1, 1), D(2027, 12, 31))
+    assert (r.route, r.exceeds_max, r.max_months) == ("standard", False, 24)
+    r = applicable("FR", "ES", "employed", D(2026, 1, 1), D(2026, 12, 31), previous_months=18)
+    assert r.total_months == 30.0 and r.exceeds_max and r.route == "exception"
+
+
+@pytest.mark.parametrize("work,status,months,family", [
+    ("NC", "employed", 24, "nc-2002"), ("NC", "self_employed", 12, "nc-2002"),
+    ("PF", "employed", 36, "pf-1994"), ("YT", "employed", 6, "yt-2005"),
+    ("US", "employed", 60, "bilateral-us"), ("US", "self_employed", 24, "bilateral-us"),
+    ("DZ", "employed", 36, "bilateral-dz"), ("CM", "employed", 6, "bilateral-cm"),
+    ("JP", "employed", 36, "fr-css-l761-2"),
+])
+def test_instrument_and_maximum_by_state(work, status, months, family):
+    r = applicable("FR", work, status, D(2026, 1, 1), D(2026, 3, 31))
+    assert r.instrument["family"] == family and r.max_months == months and r.route == "standard"
+
+
+def test_unknown_terms_say_check_the_agreement_instead_of_guessing():
+    # No agreement held for Japan: French law applies unless an agreement exists -> flagged.
+    r = applicable("FR", "JP", "employed", D(2026, 1, 1), D(2026, 12, 31))
+    assert r.check_the_agreement and any("check the agreement" in n for n in r.notes)
+    # The table has no self-employed terms for Algeria.
+    r = applicable("FR", "DZ", "self_employed", D(2026, 1, 1), D(2026, 12, 31))
+    assert r.route == "check" and r.check_the_agreement and r.instrument is None
+    # Exemption for a worker from a state without an instrument held.
+    r = applicable("JP", "FR", "employed", D(2026, 1, 1), D(2026, 12, 31))
+    assert r.route == "check" and r.direction == "inbound"
+    # Mayotte: the text held states no extension.
+    r = applicable("FR", "YT", "employed", D(2026, 1, 1), D(2026, 12, 31))
+    assert r.exceeds_max and r.check_the_agreement
+    r = applicable("FR", "DE", "civil_servant", D(2026, 1, 1), D(2026, 12, 31))
+    assert r.route == "check" and r.check_the_agreement
+
+
+def test_reciprocal_exemption_and_historical_convention():
+    r = applicable("DE", "FR", "employed", D(2026, 1, 1), D(2026, 12, 31))
+    assert r.direction == "inbound" and r.instrument["family"] == "eu-883-2004"
+    r = applicable("FR", "NL", "employed", D(2026, 1, 1), D(2026, 12, 31))
+    assert r.instrument["family"] == "eu-883-2004"
+    assert [o["family"] for o in r.other_instruments] == ["fr-nl-1950"]
+    assert r.other_instruments[0]["in_force"] is False
+
+
+def test_territory_extension_within_absolute_maximum():
+    r = applicable("FR", "PF", "employed", D(2026, 1, 1), D(2030, 12, 31))
+    assert r.route == "exception" and r.extension["absolute_max_months"] == 72 and r.extension["within_extension"]
+    assert "trois ans" in r.extension["text"] or "three years" in r.extension["text"]
+
+
+@pytest.mark.parametrize("args,needle", [
+    (("FR", "XX", "employed"), "ISO 3166"), (("FR", "FR", "employed"), "different"),
+    (("FR", "DE", "pilot"), "allowed: employed, self_employed, civil_servant"),
+])
+def test_bad_questions_get_clear_errors(args, needle):
+    with pytest.raises(RulesError, match=needle):
+        applicable(*args, D(2026, 1, 1), D(2026, 12, 31))
+    with pytest.raises(RulesError, match="end date"):
+        applicable("FR", "DE", "employed", D(2026, 1, 1), D(2025, 12, 31))
+
+
+def test_french_answers():
+    r = applicable("FR", "DE", "employed", D(2026, 1, 1), D(2028, 7, 1), lang="fr")
+    assert r.instrument["name"].startswith("Coordination européenne")
+    assert any("motifs" in x for x in r.requirements)
+
+
+def test_every_row_is_well_formed():
+    rows = load_rules().instruments
+    assert len(rows) >= 25
+    for row in rows:
+        assert row.sources and row.legal_reference and row.max_months > 0
+        assert any(s.evidences == "max" for s in row.sources), row.id
+        if row.extension == "fixed":
+            assert row.extension_months > 0, row.id
+
+
+def test_cli_applicable_json(capsys):
+    from liaison.cli import main
+
+    assert main(["applicable", "--home", "FR", "--work", "DE", "--status", "employed", "--start", "2026-01-01",
+                 "--end", "2028-07-01", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["instrument"]["id"] == "eu-883-2004-employed"
+    assert (out["max_months"], out["exceeds_max"], out["route"]) == (24, True, "exception")
+    assert out["sources"] and all({"instrument", "article", "path", "ref"} <= set(s) for s in out["sources"])
+    assert main(["applicable", "--home", "FR", "--work", "ZZ", "--status", "employed", "--start", "2026-01-01",
+                 "--end", "2028-07-01"]) == 2
+    assert "ISO 3166" in capsys.readouterr().err
