@@ -454,8 +454,8 @@ def _activity(num: _Numbering, year: int, activity: dict[str, ActivitySummary]) 
     section = Section("activity", "Activity of the liaison centre")
     start, end = period(year)
     section.blocks.append(Paragraph(
-        f"Figures from the centre's own systems for {start:%d %B %Y} to {end:%d %B %Y}, with the previous year "
-        "for comparison. A source that is not available is shown as such: no figure is estimated."))
+        f"Figures from the centre's own systems for {start.day} {start:%B %Y} to {end.day} {end:%B %Y}, with the "
+        "previous year for comparison. A source that is not available is shown as such: no figure is estimated."))
     head = ["Measure", str(year), str(year - 1), "Change"]
 
     assistant = activity["assistant"]
