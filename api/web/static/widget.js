@@ -304,7 +304,8 @@
       id: "lw-question", class: "lw-input", rows: "2", maxlength: String(MAX_QUESTION), placeholder: t("placeholder"),
       "aria-describedby": "lw-composer-error", autocomplete: "off",
       onkeydown: function (e) {
-        if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); submitQuestion(); }
+        // Enter sends; while an answer streams it does nothing (only the Stop button stops it)
+        if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); if (!busy) { submitQuestion(); } }
       },
       oninput: function () { hideError(); }
     });
@@ -419,8 +420,12 @@
 
   // The viewer URL given by the server, with the whole quote to highlight and the widget's language.
   function citationHref(c) {
-    var url;
-    try { url = new URL(c.document_url || "/documents/view", apiBase + "/"); } catch (e) { url = new URL(apiBase + "/documents/view"); }
+    var url = null;
+    try { url = new URL(c.document_url || "/documents/view", apiBase + "/"); } catch (e) { url = null; }
+    if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {  // never a javascript: link
+      url = new URL(apiBase + "/documents/view");
+      c = { path: c.path, ref: c.ref, quote: c.quote };
+    }
     if (!c.document_url) {
       url.searchParams.set("path", c.path || "");
       url.searchParams.set("ref", c.ref || "");
