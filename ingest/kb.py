@@ -137,31 +137,28 @@ class KnowledgeBase:
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
-    def reconcile(self) -> dict[str, int]:
-        """Make Chroma hold exactly the catalog's chunks (after a crash): delete orphan vectors and
-        embed chunks whose vectors are missing."""
+    def reconcile(self, *, delete_orphans: bool = True, add_missing: bool = True) -> dict[str, int]:
+        """Make Chroma hold exactly the catalog's chunks (after a crash): embed chunks whose vectors
+        are missing, delete vectors the catalog does not know. An ingest adds missing vectors first
+        and deletes orphans only at the end, so vectors a killed run computed are re-used."""
         catalog_ids = self.catalog.all_chunk_ids()
-        dense_ids = self.dense.all_ids()
-        orphans = dense_ids - catalog_ids
-        missing = catalog_ids - dense_ids
-        if orphans:
-            self.dense.delete(sorted(orphans))
-        if missing:
-            stored = self.catalog.chunks_by_ids(missing)
-            items = [Chunk(s.text, s.metadata) for s in stored.values()]
-            self._embed_and_upsert(items, [s.id for s in stored.values()])
-        title_ids = self.titles.all_ids()
-        title_orphans = title_ids - catalog_ids
-        if title_orphans:
-            self.titles.delete(sorted(title_orphans))
-        wanted = {s.id: s for s in self.catalog.chunks_by_ids(catalog_ids - title_ids).values()
-                  if title_text(s.metadata)} if len(title_ids) < len(catalog_ids) else {}
-        if wanted:
-            self._embed_titles([Chunk(s.text, s.metadata) for s in wanted.values()], list(wanted))
-        if orphans or missing or title_orphans or wanted:
-            log.warning("reconciled index: %d orphan vectors deleted, %d missing vectors added",
-                        len(orphans) + len(title_orphans), len(missing) + len(wanted))
-        return {"orphans_deleted": len(orphans) + len(title_orphans), "missing_added": len(missing) + len(wanted)}
+        deleted = added = 0
+        for store, wants_vector, embed in (
+            (self.dense, lambda s: True, self._embed_and_upsert),
+            (self.titles, lambda s: bool(title_text(s.metadata)), self._embed_titles),
+        ):
+            store_ids = store.all_ids()
+            if delete_orphans and (orphans := store_ids - catalog_ids):
+                store.delete(sorted(orphans))
+                deleted += len(orphans)
+            if add_missing and (absent := catalog_ids - store_ids):
+                stored = [s for s in self.catalog.chunks_by_ids(absent).values() if wants_vector(s)]
+                if stored:
+                    embed([Chunk(s.text, s.metadata) for s in stored], [s.id for s in stored])
+                    added += len(stored)
+        if deleted or added:
+            log.warning("reconciled index: %d orphan vectors deleted, %d missing vectors added", deleted, added)
+        return {"orphans_deleted": deleted, "missing_added": added}
 
     def _iter_files(self, root: Path) -> Iterator[Path]:
         ignore = self.settings.ingest_ignore
@@ -190,7 +187,7 @@ class KnowledgeBase:
         report = IngestReport()
         started = time.perf_counter()
         with self._exclusive():
-            self.reconcile()
+            self.reconcile(delete_orphans=False)
             plan: list[tuple[Path, Path, str]] = []  # (file, root, source)
             for raw in paths:
                 given = Path(raw)
@@ -249,6 +246,7 @@ class KnowledgeBase:
                 self._commit_batch(batch, report)
             if prune:
                 self._prune(seen, report)
+            self.reconcile(add_missing=False)
         report.seconds = time.perf_counter() - started
         return report
 
