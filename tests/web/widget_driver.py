@@ -39,15 +39,18 @@ def open_panel(driver):
 
 
 def record_streaming(driver) -> None:
-    """Record the length of the partial answer each time it changes while an answer is still pending."""
+    """Record each render of a partial answer (the `.lw-stream` paragraph of a pending answer), even if
+    several events arrive in one network read and the final answer replaces it in the same task."""
     driver.execute_script("""
       const root = document.querySelector('liaison-chat').shadowRoot;
       window.__lwPartial = [];
-      new MutationObserver(() => {
-        const s = root.querySelector('.lw-answer[aria-busy="true"] .lw-stream');
-        if (!s) return;
-        const n = s.textContent.length, seen = window.__lwPartial;
-        if (!seen.length || seen[seen.length - 1] !== n) seen.push(n);
+      new MutationObserver(records => {
+        for (const r of records) {
+          const nodes = [r.target, ...r.addedNodes];
+          for (const n of nodes) {
+            if (n.nodeType === 1 && n.classList.contains('lw-stream')) window.__lwPartial.push(n.textContent.length);
+          }
+        }
       }).observe(root, {subtree: true, childList: true, characterData: true});
     """)
 
