@@ -100,3 +100,19 @@ def get_actor(request: Request, principal: PrincipalDep):
 
 ServiceDep = Annotated[object, Depends(get_service)]
 ActorDep = Annotated[object, Depends(get_actor)]
+
+
+def iter_routes(app):
+    """(path, methods) of every route, including those of included routers (FastAPI resolves
+    included routers lazily, so `app.routes` alone does not list them)."""
+    for route in app.routes:
+        contexts = getattr(route, "effective_route_contexts", None)
+        if callable(contexts):
+            for ctx in contexts():
+                yield ctx.path, set(ctx.methods or ())
+        else:
+            yield getattr(route, "path", ""), set(getattr(route, "methods", None) or ())
+
+
+def has_route(app, path: str) -> bool:
+    return any(p == path for p, _ in iter_routes(app))

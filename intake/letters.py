@@ -15,7 +15,7 @@ TEMPLATES = Path(__file__).resolve().parent / "web" / "templates"
 
 TEXT = {
     "fr": {
-        "title": "Décision", "draft": "PROJET — décision non encore approuvée", "ref": "Référence",
+        "title": "Décision", "colon": " :", "draft": "PROJET — décision non encore approuvée", "ref": "Référence",
         "date": "Date", "subject": "Objet", "dear": "Madame, Monsieur,",
         "accepted": "Votre demande est acceptée.", "refused": "Votre demande est refusée.",
         "period": "Période", "from": "du", "to": "au", "conditions": "Conditions",
@@ -27,7 +27,7 @@ TEXT = {
         "route_exception": "Demande traitée comme une dérogation (durée supérieure à la durée maximale).",
     },
     "en": {
-        "title": "Decision", "draft": "DRAFT — decision not yet approved", "ref": "Reference", "date": "Date",
+        "title": "Decision", "colon": ":", "draft": "DRAFT — decision not yet approved", "ref": "Reference", "date": "Date",
         "subject": "Subject", "dear": "Dear Sir or Madam,", "accepted": "Your request is accepted.",
         "refused": "Your request is refused.", "period": "Period", "from": "from", "to": "to",
         "conditions": "Conditions", "legal_basis": "Legal basis", "reasons": "Reasons",
@@ -70,6 +70,8 @@ def render_html(view: dict[str, Any], proposal: dict[str, Any], *, lang: str, dr
     if instrument:
         seen = set()
         for src in instrument.sources:
+            if src.path.startswith("facts/"):
+                continue  # fact tables are where the row was read, not a legal reference to cite
             if src.article not in seen:
                 seen.add(src.article)
                 articles.append(src.article)

@@ -627,6 +627,7 @@ class IntakeService:
             if case.decision is None and not (draft and actor.is_staff):
                 raise Conflict("no decision has been taken on this case yet", code="no_decision")
             view = self._view(case, actor, owner, personal=True)
+            view.update(decided_by=case.decided_by, proposed_by=case.proposed_by)  # the letter names its signatories
             proposal = self.cipher.decrypt_json(case.proposal_enc) if case.proposal_enc else {}
             self._audit(s, actor, "case.read_personal", case, what="letter", lang=lang, format=fmt, draft=draft)
         html = letters.render_html(view, proposal, lang=lang, draft=draft, settings=self.settings)

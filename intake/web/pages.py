@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 
 from api.deps import PrincipalDep, SettingsDep
 from intake.errors import Conflict, Forbidden, IntakeError, Invalid, ValidationFailed
-from intake.http import IntakeRoute, ServiceDep, get_actor, pick_lang
+from intake.http import IntakeRoute, ServiceDep, get_actor, has_route, pick_lang
 from intake.web.render import WEB, csrf_ok, page, render_error
 
 router = APIRouter(route_class=IntakeRoute, include_in_schema=False)
@@ -349,8 +349,7 @@ def _staff_or_login(request: Request, principal) -> Response | None:
     lang = pick_lang(request)
     if principal.is_anonymous:
         login = "/console/login"
-        has_login = any(getattr(r, "path", None) == login for r in request.app.routes)
-        if has_login:
+        if has_route(request.app, login):
             return RedirectResponse(f"{login}?{urlencode({'next': str(request.url.path)})}", status_code=303)
         return render_error(request, 401, page_text(lang, "login_needed"))
     if principal.role not in ("officer", "supervisor", "admin"):
@@ -383,7 +382,7 @@ def console_queue(request: Request, settings: SettingsDep, service: ServiceDep, 
     result = {"items": [], "total": 0, "page": 1, "per_page": 50}
     if f["case_type"] == "inquiry":
         inquiries = _inquiries(service.db_url, f["status"])
-        if any(getattr(r, "path", "") == "/console/inquiries/{reference}" for r in request.app.routes):
+        if has_route(request.app, "/console/inquiries/{reference}"):
             inquiry_link = "/console/inquiries/"
     else:
         try:

@@ -72,7 +72,9 @@ def client(intake_settings):
 
     from api.app import create_app
 
-    with TestClient(create_app(intake_settings)) as c:
+    app = create_app(intake_settings)
+    with TestClient(app) as c:
+        c.fastapi_app = app
         yield c
 
 
