@@ -32,6 +32,7 @@ def forget_knowledge_bases() -> None:
             if close:
                 close()
         _kbs.clear()
-    from assistant.retrieval import search_cache
+    from assistant.retrieval import internal_cache, search_cache
 
     search_cache.clear()
+    internal_cache.clear()

@@ -91,14 +91,18 @@ class _Cache:
 
 
 search_cache = _Cache()
+# Searches the assistant itself composes (fixed texts, e.g. the healthcare routes): always cached.
+internal_cache = _Cache(size=64)
 
 
-def cached_search(kb, query: str, *, k: int, filters: dict | None, as_of: int | None, method: str = "hybrid") -> list:
+def cached_search(kb, query: str, *, k: int, filters: dict | None, as_of: int | None, method: str = "hybrid",
+                  internal: bool = False) -> list:
+    cache = internal_cache if internal else search_cache
     key = json.dumps([id(kb), query, k, filters or {}, as_of, method], sort_keys=True, ensure_ascii=False)
-    hits = search_cache.get(key)
+    hits = cache.get(key)
     if hits is None:
         hits = kb.search(query, k=k, filters=filters or None, method=method, as_of=as_of)
-        search_cache.put(key, hits)
+        cache.put(key, hits)
     return hits
 
 
@@ -108,13 +112,22 @@ def expand_query(query: str, language: str) -> str:
     return f"{query} {' '.join(extra)}" if extra else query
 
 
+def _has_country(hit, code: str) -> bool:
+    return f"|{code}|" in str(hit.metadata.get("countries", ""))
+
+
 def retrieve(kb, query: str, *, language: str = "fr", filters: dict | None = None, as_of: int | None = None,
-             k: int = 8) -> list[Passage]:
-    """Passages for `query`, best first. Raises ValueError for bad filters (from the knowledge base)."""
+             k: int = 8, internal: bool = False) -> list[Passage]:
+    """Passages for `query`, best first. Raises ValueError for bad filters (from the knowledge base).
+    A place named in the query adds a search restricted to texts about it, unless the first results
+    already include such texts (each search embeds the query again: only when it can change the result)."""
     search_query = expand_query(query, language)
-    lists: list[tuple[str, list]] = [("main", cached_search(kb, search_query, k=k, filters=filters, as_of=as_of))]
+    main = cached_search(kb, search_query, k=k, filters=filters, as_of=as_of, internal=internal)
+    lists: list[tuple[str, list]] = [("main", main)]
     if not (filters or {}).get("country"):
         for code in [c for c in places_in(query) if c not in _NO_ROUTE][:2]:
+            if any(_has_country(h, code) for h in main[:3]):
+                continue
             routed = cached_search(kb, search_query, k=max(3, k // 2), filters={**(filters or {}), "country": code},
                                    as_of=as_of)
             if routed:

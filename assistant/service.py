@@ -164,7 +164,7 @@ class AssistantService:
         routes = {}
         for search, label in _HEALTH_ROUTES.items():
             try:
-                routes[label] = retrieve(self.kb, search, filters=filters, as_of=_as_of_int(as_of), k=3)
+                routes[label] = retrieve(self.kb, search, filters=filters, as_of=_as_of_int(as_of), k=3, internal=True)
             except ValueError:
                 return {}
         return routes
