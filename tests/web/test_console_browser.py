@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -135,7 +136,9 @@ def test_console_inquiry_queue_masked_until_reveal(browser, live_server, axe_sou
     assert "un conseiller vous rappellera" in d.find_element(By.ID, "answers-title").find_element(By.XPATH, "..").text
     d.find_element(By.ID, "close-reason").send_keys("Réponse envoyée")
     d.find_element(By.CSS_SELECTOR, "form[action$='/close'] button").click()
-    WebDriverWait(d, 10).until(lambda drv: "close" in drv.find_element(By.CSS_SELECTOR, ".alert-success").text.lower())
+    # the previous page also had a success message: tolerate it going stale while the new page loads
+    WebDriverWait(d, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda drv: "close" in drv.find_element(By.CSS_SELECTOR, ".alert-success").text.lower())
     assert d.find_elements(By.ID, "answer-message") == [], "a closed inquiry cannot be answered"
     from assistant.inquiries import get_inquiry
 
