@@ -9,6 +9,7 @@ from datetime import date
 from langchain_core.runnables import RunnableLambda
 
 from assistant.answer import AnswerContext, Cited, Draft
+from assistant.gloss import gloss
 from assistant.language import ANSWER_LANGUAGES
 from assistant.messages import LANGUAGE_NAMES, msg
 from assistant.sources import describe
@@ -124,7 +125,11 @@ def compose(ctx: AnswerContext, picked: list[tuple[object, str]], engine: str = 
         if cited is None:
             cited = numbers[passage.key] = Cited(n=len(numbers) + 1, passage=passage)
         cited.quotes.append(normalise_space(sentence))
-        segments.append(f"{normalise_space(sentence)} [{cited.n}]\n")
+        extra = ""
+        if lang != "fr" and (passage.meta.get("language") or "fr") == "fr":
+            figures = gloss(sentence, lang)
+            extra = f" (≈ {figures})" if figures else ""
+        segments.append(f"{normalise_space(sentence)}{extra} [{cited.n}]\n")
     cited_list = sorted(numbers.values(), key=lambda c: c.n)
     basis_label = msg(write_lang, "basis") if lang in ANSWER_LANGUAGES else f"{msg('fr', 'basis')} / {msg('en', 'basis')}"
     basis = " ; ".join(f"{describe(c.passage, write_lang)} [{c.n}]" for c in cited_list)
