@@ -244,8 +244,21 @@ class Translator:
                          glossary_files: tuple, control: Control, advance: Callable[[int], None]) -> None:
         settings = self.settings
         glossary = self.glossary(source, target, glossary_files)
+        kept: list[Segment] = []
         for segment in group:
             segment.glossary_terms = glossary.find(segment.source)
+            rest = list(segment.source)
+            for match in segment.glossary_terms:
+                if match.term.dnt:
+                    rest[match.start:match.end] = [" "] * (match.end - match.start)
+            if not has_letters("".join(rest)):
+                # Only codes and names to keep ("A1", "Dupont", "CPAM - URSSAF"): nothing to translate.
+                segment.target, segment.origin = segment.source, "copy"
+                segment.target_spans = list(segment.spans)
+                continue
+            kept.append(segment)
+        advance(len(group) - len(kept))
+        group = kept
         exact = self.memory.lookup_exact(source, target, [s.source for s in group])
         used: list[int] = []
         to_engine: list[Segment] = []

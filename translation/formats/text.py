@@ -30,7 +30,11 @@ def _looks_wrapped(lines: list[str]) -> bool:
     if any(_MARKER.match(line).group(1).strip() for line in lines[1:]):
         return False
     body = lines[:-1]
-    return all(len(line.rstrip()) >= 40 for line in body) and not any(line.rstrip().endswith(":") for line in body)
+    if not all(len(line.rstrip()) >= 40 for line in body) or any(line.rstrip().endswith(":") for line in body):
+        return False
+    # Hard-wrapped prose breaks lines mid-sentence; one sentence per line is a list of lines.
+    open_ended = sum(1 for line in body if not re.search(r"[.!?;»\"”)]\s*$", line))
+    return open_ended * 2 >= len(body)
 
 
 class TextDocument(Document):
