@@ -39,6 +39,17 @@ _PERSONAL_RE = re.compile(
 _DISCLOSE_RE = re.compile(r"\b(donne|give|send|envoie|communique|trouve|find|cherche|look up|show|montre|affiche|dis-moi|tell me)")
 
 
+_HUMAN_RE = re.compile(
+    r"\b(parler|discuter|echanger|etre (mis en relation|rappele)|contacter|joindre|talk|speak|chat|hablar|falar|sprechen|parlare)"
+    r"\b.{0,30}\b(conseiller|conseillere|humain|personne|agent|quelqu'un|human|person|advisor|adviser|someone|"
+    r"asesor|persona|pessoa|mensch|berater|persona|consulente|operateur|operator)\b")
+
+
+def wants_human(question: str) -> bool:
+    """The user asks to be put in touch with a person."""
+    return bool(_HUMAN_RE.search(fold(question)))
+
+
 @dataclass
 class Screening:
     question: str                 # what is left to answer (instructions removed)

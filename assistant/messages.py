@@ -21,6 +21,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "refuse_injection": "Je réponds uniquement aux questions sur la sécurité sociale internationale, à partir des textes "
                             "disponibles. Posez votre question et je chercherai les textes applicables.",
         "source_language": "Les extraits sont cités dans la langue du texte source.",
+        "human": "Je transmets volontiers votre demande à un conseiller du CLEISS : laissez vos coordonnées et votre "
+                 "question (bouton « Parler à un conseiller ») ; la conversation lui sera jointe et vous recevrez un "
+                 "numéro de référence.",
         "other_language": "Je ne peux pas répondre entièrement en {language} : la réponse est donnée en français et en anglais, "
                           "avec les extraits dans la langue des textes.",
         "dated": "Attention : certaines sources datent de {year} ; la règle a pu changer depuis.",
@@ -48,6 +51,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "refuse_injection": "I only answer questions on international social security, from the available texts. Ask your "
                             "question and I will look for the applicable texts.",
         "source_language": "The sources are in French; quotations are given in the language of the source.",
+        "human": "I can pass your request to a CLEISS adviser: leave your contact details and your question (\"Talk to "
+                 "an adviser\" button); this conversation will be attached and you will receive a reference number.",
         "other_language": "I cannot answer fully in {language}: the answer is given in French and English, with quotations "
                           "in the language of the texts.",
         "dated": "Note: some sources date from {year}; the rule may have changed since.",

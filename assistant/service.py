@@ -18,7 +18,7 @@ from assistant.answer import AnswerContext, Draft
 from assistant.evidence import Evidence, assess
 from assistant.extractive import extractive_engine
 from assistant.followup import resolve
-from assistant.guard import scrub_contacts, screen_question
+from assistant.guard import scrub_contacts, screen_question, wants_human
 from assistant.ids import new_id, new_session_id
 from assistant.language import ANSWER_LANGUAGES, LanguageGuess, detect_language
 from assistant.messages import msg
@@ -109,6 +109,9 @@ class AssistantService:
         passages: list = []
         if screening.refuse:
             draft = self._refusal(screening.refuse, language)
+        elif wants_human(screening.question) and len(screening.question) < 200:
+            text = msg(self._write_lang(language), "human")
+            draft = Draft(text=text, cited=[], segments=[text], handover_suggested=True, info={"handover": "asked"})
         else:
             query = resolution.query
             filters = dict(req.filters) if req.filters else None

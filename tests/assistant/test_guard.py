@@ -49,3 +49,10 @@ def test_contacts_not_in_sources_or_allow_list_are_removed():
 def test_phone_in_source_is_kept():
     out = scrub_contacts("Téléphone : 01 23 45 67 89.", sources=["Tél. 01.23.45.67.89"])
     assert "01 23 45 67 89" in out
+
+
+def test_asking_for_a_person_is_recognised():
+    from assistant.guard import wants_human
+
+    assert wants_human("Je voudrais parler à un conseiller") and wants_human("Can I talk to a human please?")
+    assert not wants_human("Quel est le rôle du conseiller ?")

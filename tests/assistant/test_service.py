@@ -101,3 +101,8 @@ def test_cli_batch_output_shape(small_kb, tmp_path):
     bad = subprocess.run([LIAISON, "ask", "--data-dir", str(data_dir)],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "either a QUESTION or --batch" in bad.stderr
+
+
+def test_asking_for_a_person_suggests_the_handover(service):
+    r = ask(service, "Je voudrais parler à un conseiller, s'il vous plaît")
+    assert r.handover_suggested and not r.abstained and r.citations == [] and "conseiller" in r.answer
