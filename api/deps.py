@@ -42,22 +42,21 @@ def get_db_url(request: Request) -> str:
 DbUrlDep = Annotated[str, Depends(get_db_url)]
 
 
-def _token_from(request: Request) -> str | None:
+def get_principal(request: Request, db_url: DbUrlDep) -> Principal:
+    """The caller: an account when a valid bearer token or console session is sent, else the
+    anonymous public. Credentials that are sent but invalid are an error (not silently anonymous)."""
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        return header[7:].strip()
-    return request.cookies.get(SESSION_COOKIE)
+        principal = principal_for_token(db_url, header[7:].strip())
+    elif request.cookies.get(SESSION_COOKIE):
+        # Console session: a signed session (password log-in) or an API token (token log-in).
+        from api.web.auth import principal_from_cookie
 
-
-def get_principal(request: Request, db_url: DbUrlDep) -> Principal:
-    """The caller: an account when a valid token is sent, else the anonymous public.
-    A token that is sent but invalid is an error (not silently anonymous)."""
-    token = _token_from(request)
-    if not token:
+        principal = principal_from_cookie(request, request.app.state.settings, db_url)
+    else:
         return ANONYMOUS
-    principal = principal_for_token(db_url, token)
     if principal is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid or revoked token",
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid, expired or revoked credentials",
                             headers={"WWW-Authenticate": "Bearer"})
     return principal
 
