@@ -74,6 +74,11 @@ class Case(Base):
         Index("ix_intake_cases_assigned_status", "assigned_to", "status"),
         Index("ix_intake_cases_submitted_at", "submitted_at"),
         Index("ix_intake_cases_closed_at", "closed_at"),
+        Index("ix_intake_cases_deadline_id", "deadline_on", "id"),
+        Index("ix_intake_cases_updated_id", "updated_at", "id"),
+        Index("ix_intake_cases_team_status", "team", "status"),
+        Index("ix_intake_cases_employer_siret", "employer_siret"),
+        # + on PostgreSQL: lower(employer_name) text_pattern_ops (migration intake_0002)
     )
 
 

@@ -171,7 +171,8 @@ class CaseRow(BaseModel):
 
 class QueuePage(BaseModel):
     items: list[CaseRow]
-    total: int
+    total: int = Field(..., description="matches, counted up to 10,000")
+    total_exact: bool = Field(True, description="false when there are more matches than `total`")
     page: int
     per_page: int
 

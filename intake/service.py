@@ -49,6 +49,10 @@ CASE_PREFIX = {"continuation": "CT", "exemption": "EX"}
 _REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 QUEUE_SORTS = ("deadline", "created", "updated", "reference")
 MAX_PER_PAGE = 200
+COUNT_CAP = 10_000
+ROW_COLUMNS = ("reference", "case_type", "status", "version", "applicant_label", "employer_name", "home_country",
+               "work_country", "start_date", "end_date", "route", "deadline_on", "assigned_to", "team",
+               "submitted_at", "updated_at", "clock_paused_at")
 
 
 def _now() -> dt.datetime:
@@ -62,6 +66,18 @@ def _sha256(text: str) -> str:
 def new_reference(case_type: str) -> str:
     token = "".join(secrets.choice(_REF_ALPHABET) for _ in range(8))
     return f"{CASE_PREFIX[case_type]}-{token[:4]}-{token[4:]}"
+
+
+def _search_condition(q: str):
+    """Reference (exact), SIRET (exact) or employer name (case-insensitive prefix: index-friendly)."""
+    term = q.strip()[:100]
+    compact = term.replace(" ", "")
+    if compact.isdigit() and len(compact) == 14:
+        return Case.employer_siret == compact
+    if len(term) == 12 and term[2:3] == "-" and term[:2].upper() in CASE_PREFIX.values():
+        return Case.reference == term.upper()
+    escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(Case.employer_name).like(escaped + "%", escape="\\")
 
 
 def masked_label(form: dict[str, Any]) -> str:
@@ -208,6 +224,13 @@ class IntakeService:
         elif proposal and case.status in ("accepted", "refused"):
             view["proposal"] = {k: proposal.get(k) for k in ("decision", "period_start", "period_end", "conditions")}
         return view
+
+    @staticmethod
+    def _row_from(r) -> dict[str, Any]:
+        m = r._mapping
+        row = {name: m[name] for name in ROW_COLUMNS if name != "clock_paused_at"}
+        row["clock_paused"] = m["clock_paused_at"] is not None
+        return row
 
     @staticmethod
     def _row(case: Case) -> dict[str, Any]:
@@ -680,20 +703,25 @@ class IntakeService:
             conds.append(Case.status.in_(tuple(OPEN_STATES - {"draft"})))
             conds.append(Case.clock_paused_at.is_(None))
         if q:
-            term = q.strip()[:100]
-            conds.append(or_(Case.reference == term.upper(), Case.employer_name.ilike(f"%{term}%"),
-                             Case.employer_siret == term))
+            conds.append(_search_condition(q))
         order = {
-            "deadline": (Case.deadline_on.is_(None), Case.deadline_on, Case.id),
+            "deadline": (Case.deadline_on.asc().nulls_last(), Case.id),
             "created": (Case.created_at.desc(), Case.id.desc()),
             "updated": (Case.updated_at.desc(), Case.id.desc()),
             "reference": (Case.reference,),
         }[sort]
+        columns = [getattr(Case, name) for name in ROW_COLUMNS]
         with self._tx() as s:
-            total = s.scalar(select(func.count()).select_from(Case).where(*conds))
-            rows = s.scalars(select(Case).where(*conds).order_by(*order).offset((page - 1) * per_page).limit(per_page))
-            items = [self._row(c) for c in rows]
-        return {"items": items, "total": total, "page": page, "per_page": per_page}
+            # Counting every match of a broad filter over 100k cases costs more than the page itself:
+            # count up to COUNT_CAP and say whether the total is exact.
+            capped = select(Case.id).where(*conds).limit(COUNT_CAP + 1).subquery()
+            total = s.scalar(select(func.count()).select_from(capped))
+            rows = s.execute(select(*columns).where(*conds).order_by(*order)
+                             .offset((page - 1) * per_page).limit(per_page))
+            items = [self._row_from(r) for r in rows]
+        exact = total <= COUNT_CAP
+        return {"items": items, "total": min(total, COUNT_CAP), "total_exact": exact, "page": page,
+                "per_page": per_page}
 
     # ---- reminders, retention, export ------------------------------------------------------------
 

@@ -379,7 +379,7 @@ def console_queue(request: Request, settings: SettingsDep, service: ServiceDep, 
     actor = get_actor(request, principal)
     inquiries = None
     inquiry_link = None
-    result = {"items": [], "total": 0, "page": 1, "per_page": 50}
+    result = {"items": [], "total": 0, "total_exact": True, "page": 1, "per_page": 50}
     if f["case_type"] == "inquiry":
         inquiries = _inquiries(service.db_url, f["status"])
         if has_route(request.app, "/console/inquiries/{reference}"):
