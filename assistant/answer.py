@@ -17,6 +17,7 @@ class AnswerContext:
     evidence: Evidence
     settings: object
     route_passages: dict[str, list[Passage]] = field(default_factory=dict)  # e.g. healthcare routes
+    regime_terms: frozenset[str] = frozenset()  # terms of the regime the places imply (EU rules / outside EU)
 
 
 @dataclass

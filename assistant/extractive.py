@@ -38,10 +38,15 @@ def _candidates(ctx: AnswerContext):
         for pos, sentence in enumerate(split_sentences(passage.text)):
             if len(sentence) < _MIN_CHARS or fold(sentence) == heading or " > " in sentence:
                 continue
+            if sentence.startswith(("…", "...")) or sentence[0].islower():
+                continue  # a fragment (chunk overlap, cut list item): not quotable on its own
             if len(sentence) > _MAX_CHARS:
                 sentence = sentence[:_MAX_CHARS].rsplit(" ", 1)[0] + " …"
-            cov = coverage(q_terms, term_set(sentence), weights) if weights else 0.0
-            score = 0.7 * cov + 0.3 * prior
+            s_terms = term_set(sentence)
+            cov = coverage(q_terms, s_terms, weights) if weights else 0.0
+            if cov < 0.12:
+                continue
+            score = 0.7 * cov + 0.3 * prior + (0.1 if ctx.regime_terms and ctx.regime_terms & s_terms else 0.0)
             if asks_quantity and _QUANTITY_S.search(fold(sentence)):
                 score += 0.12
             out.append((score, pi, pos, sentence))
@@ -54,11 +59,11 @@ def _similar(a: str, b: str) -> bool:
 
 
 def select_sentences(ctx: AnswerContext, limit: int) -> list[tuple[int, str]]:
-    """Up to `limit` (passage_index, sentence), in passage order then text order."""
+    """Up to `limit` (passage_index, sentence): best passage first, text order inside a passage."""
     candidates = sorted(_candidates(ctx), key=lambda c: (-c[0], c[1], c[2]))
     if not candidates:
         return []
-    floor = 0.55 * candidates[0][0]
+    floor = 0.7 * candidates[0][0]
     chosen: list[tuple[float, int, int, str]] = []
     per_passage: dict[int, int] = {}
     for cand in candidates:
@@ -69,7 +74,11 @@ def select_sentences(ctx: AnswerContext, limit: int) -> list[tuple[int, str]]:
             continue
         chosen.append(cand)
         per_passage[pi] = per_passage.get(pi, 0) + 1
-    chosen.sort(key=lambda c: (c[1], c[2]))
+    # Most relevant passage first (by its best sentence); a passage's sentences stay in text order.
+    best_of: dict[int, float] = {}
+    for score, pi, _pos, _s in chosen:
+        best_of[pi] = max(best_of.get(pi, 0.0), score)
+    chosen.sort(key=lambda c: (-best_of[c[1]], c[1], c[2]))
     return [(pi, sentence) for _s, pi, _p, sentence in chosen]
 
 
@@ -81,11 +90,12 @@ def _route_sentences(ctx: AnswerContext) -> list[tuple[str, object, str]]:
         route_terms = term_set(label)
         for passage in passages[:3]:
             for sentence in split_sentences(passage.text):
-                if _MIN_CHARS <= len(sentence) <= _MAX_CHARS:
+                if _MIN_CHARS <= len(sentence) <= _MAX_CHARS and not sentence.startswith(("…", "...")) \
+                        and not sentence[0].islower():
                     score = len(route_terms & term_set(sentence))
                     if best is None or score > best[0]:
                         best = (score, passage, sentence)
-        if best and best[0] > 0:
+        if best and best[0] >= 3:  # clearly about this route, not a passing mention
             out.append((label, best[1], best[2]))
     return out
 

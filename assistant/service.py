@@ -42,6 +42,24 @@ _HEALTH_ROUTES = {
 }
 
 
+_EU_TERMS = "eee europeen europeenne union suisse reglement reglements ceam"
+_OUTSIDE_EU_TERMS = "hors convention etranger pays tiers"
+
+
+def regime_terms(query: str) -> frozenset[str]:
+    """Words of the texts that apply to the places named: EU/EEA/Swiss rules for a member state,
+    rules for other countries otherwise (French territories have their own instruments)."""
+    from assistant.places import TERRITORIES
+    from assistant.terms import term_set
+
+    codes = [c for c in places_in(query) if c != "FR" and c not in TERRITORIES]
+    if not codes:
+        return frozenset()
+    if any(c in EU_EEA_CH for c in codes):
+        return term_set(_EU_TERMS)
+    return term_set(_OUTSIDE_EU_TERMS)
+
+
 class AskError(ValueError):
     """Bad request to the assistant (unknown filter key, bad as_of ...): a 4xx, message says why."""
 
@@ -126,7 +144,8 @@ class AssistantService:
             else:
                 ctx = AnswerContext(question=screening.question, query=query, language=language, passages=passages,
                                     evidence=evidence, settings=self.settings,
-                                    route_passages=self._health_routes(query, filters, req.as_of))
+                                    route_passages=self._health_routes(query, filters, req.as_of),
+                                    regime_terms=regime_terms(query))
                 draft = self._engine(req.engine or self.settings.assistant_engine).invoke(ctx)
         response = self._finish(draft, req, session_id, language, evidence)
         latency_ms = int((time.perf_counter() - started) * 1000)

@@ -1,6 +1,6 @@
 """Language-agnostic lexical matching between questions and source sentences: folded tokens cut to a
-5-character prefix (a crude stem that also matches French/English cognates: détachement/detached,
-remboursement/remboursé, pension/pensions), stop words and chat filler removed, numbers and legal
+6-character prefix (a crude stem that also matches French/English cognates: détachement/detached,
+remboursement/remboursé, pension/pensions; 5 was too loose: passeport/passer), stop words and chat filler removed, numbers and legal
 codes (L761-2, A1, S1, 883/2004) kept whole."""
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def _norm(token: str) -> str | None:
             return None
     if len(token) < 3:
         return None
-    return token[:5]
+    return token[:6]
 
 
 def terms(text: str) -> list[str]:
