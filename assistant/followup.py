@@ -55,7 +55,7 @@ def resolve(question: str, previous_queries: list[str]) -> Resolution:
         return Resolution(question, False)
     tail = _strip_connector(question)
     base = remove_places(previous) if places_in(tail) and places_in(previous) else previous
-    base = base.rstrip(" ?")
+    base = base.rstrip(" ?")[-1500:]
     # Keep the previous question first: it carries the subject; the follow-up adds or swaps details.
     return Resolution(f"{base} {tail}".strip(), True, previous)
 

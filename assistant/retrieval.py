@@ -17,6 +17,7 @@ from assistant.places import places_in
 # Places not used for routing: France is in almost every text.
 _NO_ROUTE = {"FR"}
 _RRF_K = 20
+_MAX_QUERY = 3900  # the knowledge base refuses queries above 4000 characters
 
 
 @dataclass
@@ -121,7 +122,7 @@ def retrieve(kb, query: str, *, language: str = "fr", filters: dict | None = Non
     """Passages for `query`, best first. Raises ValueError for bad filters (from the knowledge base).
     A place named in the query adds a search restricted to texts about it, unless the first results
     already include such texts (each search embeds the query again: only when it can change the result)."""
-    search_query = expand_query(query, language)
+    search_query = expand_query(query, language)[:_MAX_QUERY]
     main = cached_search(kb, search_query, k=k, filters=filters, as_of=as_of, internal=internal)
     lists: list[tuple[str, list]] = [("main", main)]
     if not (filters or {}).get("country"):
