@@ -191,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dev", default=str(SHARED / "evals" / "liaison_domain" / "dev.jsonl"))
     parser.add_argument("--engines", default="extractive", help="comma-separated: extractive,llm")
     parser.add_argument("--calibrate", action="store_true", help="sweep the abstention threshold (see module doc)")
+    parser.add_argument("--llm-limit", type=int, help="evaluate the llm engine on the first N items only (slow on CPU)")
     parser.add_argument("--out", default=str(RESULTS / "answers.json"))
     args = parser.parse_args(argv)
 
@@ -216,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     results = {}
     for engine in [e.strip() for e in args.engines.split(",") if e.strip()]:
-        results[engine] = evaluate(service, items, engine)
+        subset = items[: args.llm_limit] if engine == "llm" and args.llm_limit else items
+        results[engine] = evaluate(service, subset, engine)
         print(engine, results[engine]["summary"], flush=True)
     save_json({"threshold": settings.abstention_threshold, "dev": str(args.dev), "results": results}, Path(args.out))
     print(_table([r["summary"] for r in results.values()]))
