@@ -40,6 +40,7 @@ class Evidence:
     missing: list[tuple[str, str]] = field(default_factory=list)  # (kind, value) of anchors not found
     query_terms: frozenset[str] = frozenset()
     weights: TermWeights | None = None
+    concepts: list = field(default_factory=list)
 
     @property
     def anchored(self) -> bool:
@@ -136,6 +137,7 @@ def assess(question: str, passages: list[Passage], language: str = "fr", top: in
     weights = TermWeights(sentence_sets)
     best = passages[:top]
     union = frozenset().union(*(term_set(p.text + " " + p.title) for p in best)) if best else frozenset()
-    score = concept_coverage(concepts(question), union, weights) if best else 0.0
+    items = concepts(question)
+    score = concept_coverage(items, union, weights) if best else 0.0
     return Evidence(score=round(score, 4), missing=missing_anchors(question, passages[:max(top, 5)]),
-                    query_terms=query_terms, weights=weights)
+                    query_terms=query_terms, weights=weights, concepts=items)

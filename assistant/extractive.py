@@ -13,6 +13,7 @@ from assistant.gloss import gloss
 from assistant.language import ANSWER_LANGUAGES
 from assistant.messages import LANGUAGE_NAMES, msg
 from assistant.sources import describe
+from assistant.evidence import concept_coverage
 from assistant.terms import coverage, term_set
 from assistant.text import fold, normalise_space, split_sentences
 
@@ -43,7 +44,12 @@ def _candidates(ctx: AnswerContext):
             if len(sentence) > _MAX_CHARS:
                 sentence = sentence[:_MAX_CHARS].rsplit(" ", 1)[0] + " …"
             s_terms = term_set(sentence)
-            cov = coverage(q_terms, s_terms, weights) if weights else 0.0
+            if weights is None:
+                cov = 0.0
+            elif ctx.evidence.concepts:
+                cov = concept_coverage(ctx.evidence.concepts, s_terms, weights)
+            else:
+                cov = coverage(q_terms, s_terms, weights)
             if cov < 0.12:
                 continue
             score = 0.7 * cov + 0.3 * prior + (0.1 if ctx.regime_terms and ctx.regime_terms & s_terms else 0.0)
@@ -152,6 +158,8 @@ def extractive_answer(ctx: AnswerContext) -> Draft:
     limit = getattr(ctx.settings, "answer_max_sentences", 4)
     chosen = select_sentences(ctx, limit)
     picked = [(ctx.passages[pi], s) for pi, s in chosen]
+    if not picked:  # nothing quotable: the service turns this into an abstention
+        return Draft(text="", cited=[], abstained=True, info={"no_sentence": True})
     for _label, passage, sentence in _route_sentences(ctx):
         if all(sentence != s for _, s in picked):
             picked.append((passage, sentence))

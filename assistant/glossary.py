@@ -59,6 +59,12 @@ _GLOSSARY: dict[str, str] = {
     "residence": "residence resider", "living": "residant vivre", "live": "resider vivre", "abroad": "etranger",
     "extranjero": "etranger", "estrangeiro": "etranger", "ausland": "etranger", "estero": "etranger",
     "liaison body": "organisme de liaison", "liaison bodies": "organismes de liaison",
+    "entsandter": "detache", "entsandte": "detache", "arbeitnehmer": "salarie travailleur",
+    "wie lange": "duree maximale", "bleiben": "rester maintenu", "system": "regime legislation",
+    "sistema": "regime legislation", "regime": "regime", "lavoratore": "travailleur salarie",
+    "quanto tempo": "duree maximale", "cuanto tiempo": "duree maximale", "quanto dura": "duree maximale",
+    "permanecer": "rester maintenu", "rimanere": "rester maintenu", "seguir": "rester maintenu",
+    "stay": "rester maintenu", "remain": "rester maintenu", "keep": "conserver maintien garder",
     # informal French (chat) -> the words of the texts
     "secu": "securite sociale", "la secu": "securite sociale", "max": "maximum maximale", "boite": "entreprise employeur",
     "bosse": "travaille activite", "bossé": "travaille activite", "taf": "travail emploi", "boulot": "travail emploi",

@@ -147,7 +147,7 @@ def llm_answer(ctx: AnswerContext, chat_model=None) -> Draft:
     except (VerificationError, LLMUnavailable) as exc:
         draft = extractive_answer(ctx)
         draft.info.update({"fallback": str(exc), "llm_seconds": round(time.perf_counter() - started, 2),
-                           **(locals().get("timing") or {})})
+                           **(locals().get("timing") or {}), "raw": (locals().get("raw") or "")[:2000]})
         draft.engine = "extractive"
         return draft
     numbers: dict[int, Cited] = {}

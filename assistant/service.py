@@ -147,6 +147,8 @@ class AssistantService:
                                     route_passages=self._health_routes(query, filters, req.as_of),
                                     regime_terms=regime_terms(query))
                 draft = self._engine(req.engine or self.settings.assistant_engine).invoke(ctx)
+                if draft.abstained and not draft.text:
+                    draft = self._abstention(evidence, language)
         response = self._finish(draft, req, session_id, language, evidence)
         latency_ms = int((time.perf_counter() - started) * 1000)
         if log_question:
