@@ -122,29 +122,39 @@ class Glossary:
             merged.add(term)
         return merged
 
-    def _patterns(self) -> list[tuple[re.Pattern, GlossaryTerm]]:
+    def _patterns(self) -> list[tuple[re.Pattern, list[GlossaryTerm]]]:
+        """Two combined regexes (case-sensitive, case-insensitive), one alternative per term, so a
+        sentence is scanned once per mode whatever the size of the glossary."""
         if self._compiled is None:
-            compiled = []
+            groups: dict[int, tuple[list[str], list[GlossaryTerm]]] = {0: ([], []), re.IGNORECASE: ([], [])}
             for term in sorted(self.terms.values(), key=lambda t: -len(t.source)):
                 if term.pattern:
-                    regex = r"(?<![\w-])(?:" + term.source + r")(?![\w])"
-                    compiled.append((re.compile(regex), term))
+                    regex, flags = r"(?<![\w-])(?:" + term.source + r")(?![\w])", 0
                 else:
+                    regex = _term_regex(term.source, plural=not term.dnt)
                     flags = 0 if term.case_sensitive else re.IGNORECASE
-                    compiled.append((re.compile(_term_regex(term.source, plural=not term.dnt), flags), term))
-            self._compiled = compiled
+                alternatives, terms = groups[flags]
+                alternatives.append(f"(?P<t{len(terms)}>{regex})")
+                terms.append(term)
+            self._compiled = [(re.compile("|".join(alts), flags), terms)
+                              for flags, (alts, terms) in groups.items() if alts]
         return self._compiled
 
     def find(self, text: str) -> list[TermMatch]:
-        """Non-overlapping glossary terms in `text`, longest term first."""
+        """Non-overlapping glossary terms in `text`, the longest first where they overlap."""
+        candidates: list[TermMatch] = []
+        for regex, terms in self._patterns():
+            for m in regex.finditer(text):
+                term = terms[int(m.lastgroup[1:])]
+                candidates.append(TermMatch(term, m.start(), m.end(), m.group(0)))
+        candidates.sort(key=lambda tm: (-(tm.end - tm.start), tm.start))
         taken: list[tuple[int, int]] = []
         found: list[TermMatch] = []
-        for regex, term in self._patterns():
-            for m in regex.finditer(text):
-                if any(m.start() < b and m.end() > a for a, b in taken):
-                    continue
-                taken.append((m.start(), m.end()))
-                found.append(TermMatch(term, m.start(), m.end(), m.group(0)))
+        for match in candidates:
+            if any(match.start < b and match.end > a for a, b in taken):
+                continue
+            taken.append((match.start, match.end))
+            found.append(match)
         found.sort(key=lambda tm: tm.start)
         return found
 

@@ -144,6 +144,13 @@ class TranslationMemory:
                         _aware(row.confirmed_at), row.engine)
         return found
 
+    def has_validated(self, source_lang: str, target_lang: str) -> bool:
+        """Whether any confirmed/imported entry exists for the pair (else fuzzy look-ups are skipped)."""
+        with session_scope(self.db_url) as s:
+            return s.scalar(select(MemoryEntry.id).where(
+                MemoryEntry.source_lang == source_lang, MemoryEntry.target_lang == target_lang,
+                MemoryEntry.origin.in_(VALIDATED)).limit(1)) is not None
+
     def lookup_placeable(self, source_lang: str, target_lang: str, source: str) -> MemoryMatch | None:
         if not _NUMBER.search(source):
             return None
@@ -169,16 +176,15 @@ class TranslationMemory:
         words = max(1, word_count(norm))
         with session_scope(self.db_url) as s:
             shared = func.count(MemoryToken.token).label("shared")
-            candidate_ids = [row[0] for row in s.execute(
-                select(MemoryToken.entry_id, shared)
-                .join(MemoryEntry, MemoryEntry.id == MemoryToken.entry_id)
-                .where(MemoryToken.token.in_(tokens), MemoryEntry.source_lang == source_lang,
-                       MemoryEntry.target_lang == target_lang, MemoryEntry.origin.in_(VALIDATED),
-                       MemoryEntry.source_words.between(int(words * 0.5), int(words * 2) + 2))
-                .group_by(MemoryToken.entry_id).order_by(shared.desc()).limit(40))]
-            if not candidate_ids:
+            candidates = (select(MemoryToken.entry_id.label("entry_id"), shared)
+                          .join(MemoryEntry, MemoryEntry.id == MemoryToken.entry_id)
+                          .where(MemoryToken.token.in_(tokens), MemoryEntry.source_lang == source_lang,
+                                 MemoryEntry.target_lang == target_lang, MemoryEntry.origin.in_(VALIDATED),
+                                 MemoryEntry.source_words.between(int(words * 0.5), int(words * 2) + 2))
+                          .group_by(MemoryToken.entry_id).order_by(shared.desc()).limit(40).subquery())
+            rows = s.scalars(select(MemoryEntry).join(candidates, candidates.c.entry_id == MemoryEntry.id)).all()
+            if not rows:
                 return []
-            rows = s.scalars(select(MemoryEntry).where(MemoryEntry.id.in_(candidate_ids))).all()
         scored = []
         for row in rows:
             score = _similarity(norm, normalize_text(row.source_text))

@@ -260,9 +260,12 @@ class Translator:
         advance(len(group) - len(kept))
         group = kept
         exact = self.memory.lookup_exact(source, target, [s.source for s in group])
+        validated = self.memory.has_validated(source, target)
         used: list[int] = []
         to_engine: list[Segment] = []
-        for segment in group:
+        for position, segment in enumerate(group):
+            if position % 64 == 63:
+                control.check()
             match = exact.get(normalize_text(segment.source))
             if match is not None:
                 segment.target, segment.origin, segment.score = match.target, "memory-exact", 100.0
@@ -270,8 +273,8 @@ class Translator:
                 segment.memory_origin = match.origin
                 used.append(match.entry_id)
                 continue
-            match = self.memory.lookup_placeable(source, target, segment.source)
-            if match is None:
+            match = self.memory.lookup_placeable(source, target, segment.source) if validated else None
+            if match is None and validated:
                 candidates = self.memory.fuzzy(source, target, segment.source, limit=3)
                 if candidates and candidates[0].score >= settings.translation_fuzzy_reuse:
                     match = candidates[0]
@@ -325,7 +328,9 @@ class Translator:
         """Glossary verification, quality flags and span placement for a translated segment."""
         source_lang = segment.source_lang or target
         glossary = self.glossary(source_lang, target, glossary_files) if source_lang != target else None
-        matches: list[TermMatch] = segment.glossary_terms or (glossary.find(segment.source) if glossary else [])
+        if segment.glossary_terms is None:
+            segment.glossary_terms = glossary.find(segment.source) if glossary else []
+        matches: list[TermMatch] = segment.glossary_terms
         missing: list[TermMatch] = []
         validated_exact = segment.origin == "memory-exact" and segment.memory_origin in VALIDATED
         if glossary and matches and segment.origin not in ("override",) and not validated_exact:

@@ -154,6 +154,8 @@ def _year(value: str) -> int:
 
 def extract(text: str, lang: str) -> Entities:
     found = Entities()
+    if not any(ch.isdigit() for ch in text):
+        return found  # every entity kind holds a digit
     masked = list(text)
 
     def mask(start: int, end: int) -> None:
@@ -304,7 +306,8 @@ def check_segment(source: str, target: str | None, source_lang: str, target_lang
         target_words = {w.casefold() for w in re.findall(r"[^\W\d_]+", target)}
         kept = [w for w in words if w in target_words]
         partial = len(words) >= 4 and len(kept) / len(words) >= 0.6
-        if not partial and detect and len(target) >= 30 and translatable:
+        # Language detection on the output only when it shares words with the source.
+        if not partial and detect and len(target) >= 30 and translatable and len(kept) >= 2:
             found = detect(target)
             partial = bool(found and found[0] == source_lang and found[1] >= 0.9)
         if partial:

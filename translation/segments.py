@@ -59,7 +59,7 @@ class Segment:
     memory_origin: str | None = None  # confirmed | imported | machine, for memory matches
     draft: bool = False
     flags: list = field(default_factory=list)
-    glossary_terms: list = field(default_factory=list)  # GlossaryTerm found in the source
+    glossary_terms: list | None = None  # TermMatch found in the source (None: not looked up yet)
     suggestions: list = field(default_factory=list)  # memory matches below the reuse threshold
 
     @property

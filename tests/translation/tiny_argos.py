@@ -28,19 +28,22 @@ CORPUS = [
 
 
 def build_argos_package(workdir: Path, from_code: str = "fr", to_code: str = "en", *, seed: int = 0,
-                        d_model: int = 32, layers: int = 1) -> Path:
-    """Return the path of a freshly built `translate-<from>_<to>-tiny.argosmodel` in `workdir`."""
+                        d_model: int = 32, layers: int = 1, corpus: list[str] | None = None,
+                        vocab_size: int = 400) -> Path:
+    """Return the path of a freshly built `translate-<from>_<to>-tiny.argosmodel` in `workdir`.
+    `corpus`/`vocab_size`/`d_model`/`layers` let the benchmark build a model of realistic size and
+    tokenisation (still random weights)."""
     import sentencepiece as spm
     import torch
     from ctranslate2.converters import TransformersConverter
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
     workdir.mkdir(parents=True, exist_ok=True)
-    corpus = workdir / "corpus.txt"
-    corpus.write_text("\n".join(CORPUS * 10), "utf-8")
+    corpus_file = workdir / "corpus.txt"
+    corpus_file.write_text("\n".join(corpus or CORPUS * 10), "utf-8")
     prefix = workdir / "sp"
     spm.SentencePieceTrainer.train(
-        input=str(corpus), model_prefix=str(prefix), vocab_size=400, character_coverage=1.0, model_type="unigram",
+        input=str(corpus_file), model_prefix=str(prefix), vocab_size=vocab_size, character_coverage=1.0, model_type="unigram",
         minloglevel=2, bos_id=-1, eos_id=1, unk_id=2, pad_id=0, hard_vocab_limit=False, byte_fallback=False)
     processor = spm.SentencePieceProcessor(model_file=str(prefix) + ".model")
     pieces = [processor.id_to_piece(i) for i in range(processor.get_piece_size()) if processor.id_to_piece(i) != "<pad>"]
@@ -54,7 +57,7 @@ def build_argos_package(workdir: Path, from_code: str = "fr", to_code: str = "en
     torch.manual_seed(seed)
     config = MarianConfig(
         vocab_size=len(vocab), d_model=d_model, encoder_layers=layers, decoder_layers=layers,
-        encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=d_model * 2,
+        encoder_attention_heads=max(2, d_model // 64), decoder_attention_heads=max(2, d_model // 64), encoder_ffn_dim=d_model * 2,
         decoder_ffn_dim=d_model * 2, max_position_embeddings=512, pad_token_id=vocab["<pad>"],
         eos_token_id=vocab["</s>"], decoder_start_token_id=vocab["<pad>"], forced_eos_token_id=vocab["</s>"],
         scale_embedding=True, share_encoder_decoder_embeddings=True)
