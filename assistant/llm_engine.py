@@ -79,7 +79,7 @@ def verify(raw: str, ctx: AnswerContext) -> list[tuple[int, str]]:
     pending: list[str] = []
     for sentence in split_sentences(text):
         refs = [int(n) for n in _CITE.findall(sentence)]
-        clean = normalise_space(_CITE.sub("", sentence))
+        clean = re.sub(r"\s+([.,;:!?])", r"\1", normalise_space(_CITE.sub("", sentence)))
         if not refs:
             pending.append(clean)  # attached to the next cited sentence
             continue
