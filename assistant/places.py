@@ -108,3 +108,26 @@ def remove_places(text: str) -> str:
 def mentions_place(text: str, code: str) -> bool:
     pattern = next((p for c, p in _PATTERNS if c == code), None)
     return bool(pattern and pattern.search(fold(text)))
+
+
+_FR_TERRITORIES = {"NC": "Nouvelle-Calédonie", "PF": "Polynésie française", "YT": "Mayotte", "WF": "Wallis-et-Futuna",
+                   "PM": "Saint-Pierre-et-Miquelon", "BL": "Saint-Barthélemy", "MF": "Saint-Martin", "QC": "Québec"}
+
+
+def display_name(code: str, language: str = "fr") -> str:
+    """Name of a place for an answer (French names for French territories; pycountry otherwise)."""
+    if code in _FR_TERRITORIES:
+        return _FR_TERRITORIES[code]
+    try:
+        import gettext
+
+        import pycountry
+
+        country = pycountry.countries.get(alpha_2=code)
+        if country is None:
+            return code
+        if language == "en":
+            return country.name
+        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True).gettext(country.name)
+    except ImportError:
+        return code

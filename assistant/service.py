@@ -23,7 +23,7 @@ from assistant.ids import new_id, new_session_id
 from assistant.language import ANSWER_LANGUAGES, LanguageGuess, detect_language
 from assistant.messages import msg
 from assistant.models import QuestionLog
-from assistant.places import EU_EEA_CH, places_in
+from assistant.places import EU_EEA_CH, display_name, places_in
 from assistant.retrieval import retrieve
 from assistant.schemas import AskRequest, AskResponse, Citation
 from assistant.sources import document_url
@@ -210,11 +210,9 @@ class AssistantService:
         whats = []
         for kind, value in evidence.missing:
             if kind == "agreement":
-                whats.append(msg(lang, "agreement_missing", place=value))
+                whats.append(msg(lang, "agreement_missing", place=display_name(value, lang)))
             elif kind == "territory":
-                from assistant.places import place_names
-
-                whats.append(msg(lang, "territory_missing", place=(place_names(value) or (value,))[0].title()))
+                whats.append(msg(lang, "territory_missing", place=display_name(value, lang)))
             elif kind == "year":
                 whats.append(msg(lang, "year_missing", year=value))
             elif kind in ("article", "code_article"):
