@@ -151,10 +151,13 @@ def _negatives(limit: int | None = None) -> list[str]:
     out = [q["question"] for q in read_jsonl(SHARED / "evals" / "service_public_qr" / "dev" / "questions.jsonl")
            if not set(q.get("relevant_doc_ids", [])) & corpus_fiches]
     out += [q["question"] for q in read_jsonl(SHARED / "evals" / "cnil_faq" / "dev" / "queries.jsonl")]
-    return out[:limit] if limit else out
+    if limit and limit < len(out):  # an even spread over both sets, deterministic
+        step = len(out) / limit
+        out = [out[int(i * step)] for i in range(limit)]
+    return out
 
 
-def calibrate(service, items: list[dict], max_false_abstention: float = 0.04) -> dict:
+def calibrate(service, items: list[dict], max_false_abstention: float = 0.04, negatives: int | None = None) -> dict:
     """Evidence scores of positives and negatives; the threshold chosen as documented above."""
     from assistant.schemas import AskRequest
 
@@ -167,7 +170,7 @@ def calibrate(service, items: list[dict], max_false_abstention: float = 0.04) ->
     try:
         positives = [score(i["question"]) for i in items if i["answerable"]]
         unanswerable = [score(i["question"]) for i in items if not i["answerable"]]
-        negatives = [score(q) for q in _negatives()]
+        negatives = [score(q) for q in _negatives(negatives)]
     finally:
         service.settings.abstention_threshold = original
     grid = [round(x * 0.01, 2) for x in range(0, 101)]
@@ -181,7 +184,7 @@ def calibrate(service, items: list[dict], max_false_abstention: float = 0.04) ->
     ok = [row for row in table if row["false_abstention"] <= max_false_abstention]
     chosen = max(ok, key=lambda r: r["threshold"]) if ok else table[0]
     return {"chosen": chosen, "positives": sorted(s for s, _ in positives), "negatives_count": len(negatives),
-            "table": [r for r in table if r["threshold"] * 100 % 5 == 0]}
+            "table": [r for r in table if round(r["threshold"] * 100) % 5 == 0]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -191,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dev", default=str(SHARED / "evals" / "liaison_domain" / "dev.jsonl"))
     parser.add_argument("--engines", default="extractive", help="comma-separated: extractive,llm")
     parser.add_argument("--calibrate", action="store_true", help="sweep the abstention threshold (see module doc)")
+    parser.add_argument("--negatives", type=int, default=120, help="off-domain questions used by --calibrate")
     parser.add_argument("--llm-limit", type=int, help="evaluate the llm engine on the first N items only (slow on CPU)")
     parser.add_argument("--out", default=str(RESULTS / "answers.json"))
     args = parser.parse_args(argv)
@@ -209,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     service = AssistantService(settings, kb=kb)
     items = read_jsonl(Path(args.dev))
     if args.calibrate:
-        result = calibrate(service, items)
+        result = calibrate(service, items, negatives=args.negatives)
         save_json(result, Path(args.out).with_name("answers_calibration.json"))
         print("calibration: chosen", result["chosen"])
         for row in result["table"]:
