@@ -143,16 +143,19 @@ def _files(args, items: list[str]) -> int:
     for path in paths:
         out_path = _output_for(args, path, len(paths), target)
         bar = None
-        if not args.quiet and not args.json:
-            from tqdm import tqdm
+        show = not args.quiet and not args.json
 
-            bar = tqdm(total=0, unit="seg", desc=path.name[:30], file=sys.stderr, leave=True)
+        def progress(done: int, total: int) -> None:
+            nonlocal bar
+            if not show:
+                return
+            if bar is None:  # created on the first report: no empty bar when a file fails to open
+                from tqdm import tqdm
 
-        def progress(done: int, total: int, bar=bar) -> None:
-            if bar is not None:
-                bar.total = total
-                bar.n = done
-                bar.refresh()
+                bar = tqdm(total=total, unit="seg", desc=path.name[:30], file=sys.stderr, leave=True)
+            bar.total = total
+            bar.n = done
+            bar.refresh()
 
         try:
             result = translator.translate_document(

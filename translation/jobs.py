@@ -297,7 +297,7 @@ def run_job(settings, db_url: str, job_id: str, *, chat_model=None, overrides: d
                 last_check[1] = bool(s.scalar(select(Job.cancel_requested).where(Job.id == job_id)))
         return last_check[1]
 
-    control = Control(cancelled=cancelled, deadline=deadline)
+    file_limit = settings.translation_file_timeout_s
     glossary_files = (Path(options["glossary"]),) if options.get("glossary") else ()
     statuses = []
     out_dir = jobs_root(settings) / job_id / "out"
@@ -323,6 +323,8 @@ def run_job(settings, db_url: str, job_id: str, *, chat_model=None, overrides: d
             shutil.copyfile(input_path, named)
             from translation.formats import open_document  # noqa: F401  (format errors surface below)
 
+            # Per-job and per-file wall-clock limits: whichever comes first.
+            control = Control(cancelled=cancelled, deadline=min(deadline, time.monotonic() + file_limit))
             result = translator.translate_document(
                 named, target, out=None, source=source, engine=engine, glossary_files=glossary_files,
                 xliff="both" if options.get("xliff") else None, overrides=overrides, progress=progress,

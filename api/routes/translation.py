@@ -15,7 +15,6 @@ institution and admin by default; each key has a daily character quota counted i
 """
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -119,6 +118,15 @@ def _lt_principal(request: Request, params: dict, db_url: str) -> Principal:
 
 def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+def _audit(db_url: str, principal: Principal, request: Request, action: str, object_type: str, object_id,
+           detail: dict | None = None) -> None:
+    """Documents are personal data: creations, downloads and changes go to the audit log."""
+    from liaison import audit
+
+    audit.record(db_url, actor=principal.username, role=principal.role, action=action, object_type=object_type,
+                 object_id=object_id, source_ip=_client(request), detail=detail)
 
 
 def require_translation_access(request: Request, principal: PrincipalDep) -> Principal:
@@ -351,6 +359,8 @@ async def lt_translate_file(request: Request, db_url: DbUrlDep):
             raise
         runner = _runner(request, db_url)
         runner.submit(job_id)
+        _audit(db_url, principal, request, "translation.file", "translation_job", job_id,
+               {"file": path.name, "source": source, "target": target, "chars": chars})
         finished = await run_in_threadpool(runner.wait, job_id, settings.translation_file_timeout_s)
         job = job_public(db_url, job_id)
         if not finished:
@@ -371,9 +381,14 @@ async def lt_translate_file(request: Request, db_url: DbUrlDep):
 
 
 @router.get("/download_file/{job_id}/{file_id}/{name}")
-def lt_download_file(job_id: str, file_id: int, name: str, db_url: DbUrlDep):
+def lt_download_file(job_id: str, file_id: int, name: str, request: Request, db_url: DbUrlDep):
     """The job id (128 random bits) is the capability: LibreTranslate clients download without a key."""
-    return _file_response(db_url, job_id, file_id, "output", expected_name=name)
+    from liaison import audit
+
+    response = _file_response(db_url, job_id, file_id, "output", expected_name=name)
+    audit.record(db_url, actor="download-link", role="public", action="translation.download_output",
+                 object_type="translation_file", object_id=file_id, source_ip=_client(request), detail={"job": job_id})
+    return response
 
 
 # -- jobs ------------------------------------------------------------------------------------------------
@@ -473,6 +488,8 @@ async def create_translation_job(request: Request, principal: TranslationPrincip
             refund(db_url, event)
             raise
         _runner(request, db_url).submit(job_id)
+        _audit(db_url, principal, request, "translation.job_create", "translation_job", job_id,
+               {"files": [f.name for f in files], "source": source, "target": target, "chars": chars})
         return job_public(db_url, job_id, base_url=str(request.base_url).rstrip("/"))
     except _LtFailure as exc:
         raise HTTPException(exc.code, exc.message) from None
@@ -507,7 +524,8 @@ def cancel_translation_job(job_id: str, principal: TranslationPrincipal, db_url:
 
 
 @router.delete("/v1/translation/jobs/{job_id}")
-def delete_translation_job(job_id: str, principal: TranslationPrincipal, settings: SettingsDep, db_url: DbUrlDep):
+def delete_translation_job(job_id: str, request: Request, principal: TranslationPrincipal, settings: SettingsDep,
+                           db_url: DbUrlDep):
     from translation.jobs import delete_job_files, request_cancel
 
     job = _job_for(db_url, job_id, principal)
@@ -515,6 +533,7 @@ def delete_translation_job(job_id: str, principal: TranslationPrincipal, setting
         request_cancel(db_url, job_id)
         raise HTTPException(409, "the job is running: cancel requested; delete it again once it stopped")
     delete_job_files(settings, db_url, job_id, status="expired")
+    _audit(db_url, principal, request, "translation.job_delete", "translation_job", job_id)
     return {"deleted": job_id}
 
 
@@ -533,14 +552,16 @@ def job_flags(job_id: str, principal: TranslationPrincipal, db_url: DbUrlDep, fl
 
 
 @router.get("/v1/translation/jobs/{job_id}/files/{file_id}/{kind}")
-def job_file_download(job_id: str, file_id: int, kind: str, principal: TranslationPrincipal, db_url: DbUrlDep,
-                      version: str = "2.0"):
+def job_file_download(job_id: str, file_id: int, kind: str, request: Request, principal: TranslationPrincipal,
+                      db_url: DbUrlDep, version: str = "2.0"):
     if kind not in ("output", "report", "xliff"):
         raise HTTPException(404, "kind must be output, report or xliff")
     if version not in ("2.0", "1.2"):
         raise HTTPException(400, "version must be 2.0 or 1.2")
     _job_for(db_url, job_id, principal)
-    return _file_response(db_url, job_id, file_id, kind, version=version)
+    response = _file_response(db_url, job_id, file_id, kind, version=version)
+    _audit(db_url, principal, request, f"translation.download_{kind}", "translation_file", file_id, {"job": job_id})
+    return response
 
 
 @router.post("/v1/translation/jobs/{job_id}/files/{file_id}/xliff")
@@ -566,6 +587,8 @@ async def job_file_reimport(job_id: str, file_id: int, request: Request, princip
                                                only_file=file_id)
     except TranslationError as exc:
         raise _http_error(exc) from None
+    _audit(db_url, principal, request, "translation.xliff_reimport", "translation_file", file_id,
+           {"job": job_id, "confirmed": parsed.confirmed})
     return {"import": parsed.to_public(), "rebuild": status_after,
             "job": job_public(db_url, job_id, base_url=str(request.base_url).rstrip("/"))}
 
@@ -638,6 +661,8 @@ async def post_glossary(request: Request, principal: EditorPrincipal, db_url: Db
         raise _http_error(exc) from None
     result = await run_in_threadpool(save_terms, db_url, glossary, by=principal.username)
     _translator(request, db_url).invalidate_glossaries()
+    _audit(db_url, principal, request, "translation.glossary_update", "translation_glossary",
+           f"{glossary.source_lang}-{glossary.target_lang}", result)
     return {"source": glossary.source_lang, "target": glossary.target_lang, **result}
 
 
@@ -648,6 +673,7 @@ def delete_glossary_term(term_id: int, request: Request, principal: EditorPrinci
     if not delete_term(db_url, term_id):
         raise HTTPException(404, "no such term")
     _translator(request, db_url).invalidate_glossaries()
+    _audit(db_url, principal, request, "translation.glossary_delete", "translation_glossary", term_id)
     return {"deleted": term_id}
 
 
@@ -697,6 +723,8 @@ async def confirm_memory(request: Request, principal: EditorPrincipal, db_url: D
         raise HTTPException(422, "source_text and target_text are required")
     memory = _translator(request, db_url).memory
     result = await run_in_threadpool(memory.confirm, source, target, source_text, target_text, by=principal.username)
+    _audit(db_url, principal, request, "translation.memory_confirm", "translation_memory", result.entry_id,
+           {"status": result.status})
     return {"status": result.status, "id": result.entry_id, "confirmed_by": principal.username}
 
 
@@ -722,6 +750,8 @@ async def import_memory(request: Request, principal: EditorPrincipal, db_url: Db
         target = _languages(form.get("target"), allow_auto=False, field="target") if form.get("target") else None
         report = await run_in_threadpool(import_tmx, memory, data, by=principal.username, name=name,
                                          source_lang=source, target_lang=target)
+        _audit(db_url, principal, request, "translation.memory_import", "translation_memory", name,
+               {"added": report.added, "updated": report.updated})
     except _LtFailure as exc:
         raise HTTPException(exc.code, exc.message) from None
     except TranslationError as exc:

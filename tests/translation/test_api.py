@@ -189,6 +189,12 @@ def test_jobs_flags_xliff_reimport_and_deletion(live_app, tsettings, tmp_path):
     assert http.delete(f"{live_app.url}/v1/translation/jobs/{job['id']}", headers=headers).status_code == 200
     assert http.get(letter_file["output_url"], headers=headers).status_code == 410
     assert http.get(f"{live_app.url}/v1/translation/jobs/{job['id']}", headers=headers).json()["status"] == "expired"
+    from liaison.audit import entries
+
+    actions = [e.action for e in entries(tsettings.resolved_database_url) if e.actor == "marie"]
+    for action in ("translation.job_create", "translation.download_output", "translation.download_report",
+                   "translation.xliff_reimport", "translation.job_delete"):
+        assert action in actions, action
 
 
 def test_glossary_and_memory_endpoints(live_app, tsettings):
