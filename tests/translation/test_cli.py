@@ -56,6 +56,13 @@ def test_translate_docx_offline_with_glossary_xliff_and_memory(run, tmp_path):
     assert summary["output"] == "out/letter.en.docx" and summary["stats"]["origins"].get("engine", 0) == 0
     assert summary["stats"]["origins"]["memory-exact"] >= 8
     assert letter.exists()
+    # The reverse direction, as a translator at the centre runs it: an English letter to French.
+    english = docx.Document()
+    english.add_paragraph("Dear Sir, the posted worker remains insured in France for 24 months.")
+    english.add_paragraph("Please send form A1 to the CPAM.")
+    english.save(str(tmp_path / "reply.docx"))
+    reverse = run("reply.docx", "--to", "fr", "-q")
+    assert "reply.docx -> reply.fr.docx (en->fr, argos)" in reverse.stdout and (tmp_path / "reply.fr.docx").exists()
 
 
 def test_text_models_and_memory_commands(run, tmp_path, argos_packages):

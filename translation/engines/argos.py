@@ -206,10 +206,17 @@ class ArgosEngine(Engine):
         self.settings = settings
         self.directory = packages_dir(settings)
         self._packages: dict[tuple[str, str], ArgosPackage] | None = None
+        self._stamp: int | None = None
 
     def packages(self) -> dict[tuple[str, str], ArgosPackage]:
-        if self._packages is None:
+        """Installed packages, re-read when the directory changes (an install while the API runs)."""
+        try:
+            stamp = self.directory.stat().st_mtime_ns
+        except OSError:
+            stamp = None
+        if self._packages is None or stamp != self._stamp:
             self._packages = {p.pair: p for p in installed_packages(self.directory)}
+            self._stamp = stamp
         return self._packages
 
     def route(self, source: str, target: str) -> list[ArgosPackage] | None:

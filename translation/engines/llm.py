@@ -132,9 +132,13 @@ class LlmEngine(Engine):
             return []
         model = self.model()
         hints = hints or [[] for _ in texts]
-        batch = [self.messages(text, source, target, hint) for text, hint in zip(texts, hints)]
+        replies = []
         try:
-            replies = model.batch(batch, config={"max_concurrency": 1})
+            for text, hint in zip(texts, hints):
+                # Bounded output (a small model may run on), and one paragraph for a one-line source.
+                limit = min(600, len(text) // 2 + 40)
+                stop = ["\n\n"] if "\n" not in text.strip() else None
+                replies.append(model.invoke(self.messages(text, source, target, hint), max_tokens=limit, stop=stop))
         except Exception as exc:  # connection refused, model crash: the job keeps what it has
             hint = ""
             if "connection" in type(exc).__name__.lower() or "connection" in str(exc).lower():
