@@ -56,11 +56,15 @@ test: install install-system
 test-fast: install
 	$(VENV)/bin/pytest -m "unit"
 
+# Evaluations and benchmarks (long: minutes to an hour on 2 cores); results land in evals/results/.
 eval: install
-	$(PY) -m evals.retrieval --out evals/results/retrieval.json
+	$(PY) -m evals.retrieval
+	$(PY) -m evals.answers
 
 bench: install
-	$(PY) -m evals.bench_ingest --out evals/results/bench_ingest.json
+	$(PY) -m evals.bench_ingest
+	$(PY) -m evals.bench_reports
+	$(PY) -m evals.bench_intake
 
 clean:
 	rm -rf $(VENV) build *.egg-info
