@@ -203,6 +203,13 @@ def _chat_request(body: ChatCompletionRequest) -> AskRequest:
                             "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())) from exc
 
 
+def _usage(body: ChatCompletionRequest, content: str) -> dict:
+    # Whitespace-separated words: the extractive engine has no tokenizer; close enough for quotas.
+    prompt = sum(len(_content(m).split()) for m in body.messages)
+    completion = len(content.split())
+    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+
+
 def _sources_text(response: AskResponse) -> str:
     if not response.citations:
         return ""
@@ -237,8 +244,7 @@ async def chat_completions(body: ChatCompletionRequest, request: Request, db_url
         return {
             "id": completion_id, "object": "chat.completion", "created": created, "model": model,
             "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": sum(len(_content(m).split()) for m in body.messages),
-                      "completion_tokens": len(content.split()), "total_tokens": 0},
+            "usage": _usage(body, content),
             "citations": citations, "liaison": response.model_dump(mode="json"),
         }
 
