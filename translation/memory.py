@@ -168,31 +168,77 @@ class TranslationMemory:
     def fuzzy(self, source_lang: str, target_lang: str, source: str, *, limit: int = 3,
               min_score: float | None = None) -> list[MemoryMatch]:
         """Validated entries similar to `source`, best first (score 0-100)."""
+        return self.fuzzy_batch(source_lang, target_lang, [source], limit=limit, min_score=min_score)[0]
+
+    def fuzzy_batch(self, source_lang: str, target_lang: str, sources: list[str], *, limit: int = 3,
+                    min_score: float | None = None, max_candidates: int = 25,
+                    common_token_cap: int = 5000) -> list[list[MemoryMatch]]:
+        """Fuzzy matches for many sentences with three queries in all (not per sentence): token
+        frequencies, then the entries holding the useful tokens, then the candidates' texts."""
         min_score = self.fuzzy_min if min_score is None else min_score
-        tokens = index_tokens(source)
-        if not tokens:
-            return []
-        norm = normalize_text(source)
-        words = max(1, word_count(norm))
+        token_lists = [index_tokens(source) for source in sources]
+        all_tokens = sorted({t for tokens in token_lists for t in tokens})
+        results: list[list[MemoryMatch]] = [[] for _ in sources]
+        if not all_tokens:
+            return results
+        pair = (MemoryEntry.source_lang == source_lang, MemoryEntry.target_lang == target_lang,
+                MemoryEntry.origin.in_(VALIDATED))
+        postings: dict[str, list[tuple[int, int]]] = {}
         with session_scope(self.db_url) as s:
-            shared = func.count(MemoryToken.token).label("shared")
-            candidates = (select(MemoryToken.entry_id.label("entry_id"), shared)
-                          .join(MemoryEntry, MemoryEntry.id == MemoryToken.entry_id)
-                          .where(MemoryToken.token.in_(tokens), MemoryEntry.source_lang == source_lang,
-                                 MemoryEntry.target_lang == target_lang, MemoryEntry.origin.in_(VALIDATED),
-                                 MemoryEntry.source_words.between(int(words * 0.5), int(words * 2) + 2))
-                          .group_by(MemoryToken.entry_id).order_by(shared.desc()).limit(40).subquery())
-            rows = s.scalars(select(MemoryEntry).join(candidates, candidates.c.entry_id == MemoryEntry.id)).all()
-            if not rows:
-                return []
-        scored = []
-        for row in rows:
-            score = _similarity(norm, normalize_text(row.source_text))
-            if score >= min_score:
-                scored.append(MemoryMatch(row.id, row.source_text, row.target_text, score, "fuzzy", row.origin,
-                                          row.confirmed_by, _aware(row.confirmed_at)))
-        scored.sort(key=lambda m: (-m.score, m.entry_id))
-        return scored[:limit]
+            frequency: dict[str, int] = {}
+            for i in range(0, len(all_tokens), 500):
+                chunk = all_tokens[i:i + 500]
+                for token, count in s.execute(
+                        select(MemoryToken.token, func.count(MemoryToken.entry_id))
+                        .join(MemoryEntry, MemoryEntry.id == MemoryToken.entry_id)
+                        .where(MemoryToken.token.in_(chunk), *pair).group_by(MemoryToken.token)):
+                    frequency[token] = count
+            # Very common words cannot single out a similar sentence; they only cost time.
+            useful = [t for t in all_tokens if 0 < frequency.get(t, 0) <= common_token_cap]
+            for i in range(0, len(useful), 500):
+                chunk = useful[i:i + 500]
+                for token, entry_id, words in s.execute(
+                        select(MemoryToken.token, MemoryToken.entry_id, MemoryEntry.source_words)
+                        .join(MemoryEntry, MemoryEntry.id == MemoryToken.entry_id)
+                        .where(MemoryToken.token.in_(chunk), *pair)):
+                    postings.setdefault(token, []).append((entry_id, words))
+            wanted: dict[int, list[int]] = {}
+            for index, (source, tokens) in enumerate(zip(sources, token_lists)):
+                usable = [t for t in tokens if t in postings]
+                if not usable:
+                    continue
+                words = max(1, word_count(normalize_text(source)))
+                low, high = int(words * 0.5), int(words * 2) + 2
+                shared: dict[int, int] = {}
+                for token in usable:
+                    for entry_id, entry_words in postings[token]:
+                        if low <= entry_words <= high:
+                            shared[entry_id] = shared.get(entry_id, 0) + 1
+                # A sentence >= 75% similar shares most of its content words: demand a good part of them.
+                needed = max(1, int(len(tokens) * 0.4))
+                best = sorted((e for e, c in shared.items() if c >= needed), key=lambda e: (-shared[e], e))
+                for entry_id in best[:max_candidates]:
+                    wanted.setdefault(entry_id, []).append(index)
+            texts = {}
+            ids = sorted(wanted)
+            for i in range(0, len(ids), 500):
+                for row in s.execute(select(MemoryEntry.id, MemoryEntry.source_text, MemoryEntry.target_text,
+                                            MemoryEntry.origin, MemoryEntry.confirmed_by, MemoryEntry.confirmed_at)
+                                     .where(MemoryEntry.id.in_(ids[i:i + 500]))):
+                    texts[row[0]] = row
+        normalized = [normalize_text(source) for source in sources]
+        for entry_id, indexes in wanted.items():
+            _, source_text, target_text, origin, confirmed_by, confirmed_at = texts[entry_id]
+            entry_norm = normalize_text(source_text)
+            for index in indexes:
+                score = _similarity(normalized[index], entry_norm)
+                if score >= min_score:
+                    results[index].append(MemoryMatch(entry_id, source_text, target_text, score, "fuzzy", origin,
+                                                      confirmed_by, _aware(confirmed_at)))
+        for matches in results:
+            matches.sort(key=lambda m: (-m.score, m.entry_id))
+            del matches[limit:]
+        return results
 
     def mark_used(self, entry_ids: Iterable[int]) -> None:
         ids = sorted(set(entry_ids))

@@ -263,6 +263,10 @@ class Translator:
         validated = self.memory.has_validated(source, target)
         used: list[int] = []
         to_engine: list[Segment] = []
+        misses = [s for s in group if normalize_text(s.source) not in exact]
+        fuzzy = dict(zip((id(s) for s in misses),
+                         self.memory.fuzzy_batch(source, target, [s.source for s in misses], limit=3)
+                         if validated and misses else [[] for _ in misses]))
         for position, segment in enumerate(group):
             if position % 64 == 63:
                 control.check()
@@ -275,7 +279,7 @@ class Translator:
                 continue
             match = self.memory.lookup_placeable(source, target, segment.source) if validated else None
             if match is None and validated:
-                candidates = self.memory.fuzzy(source, target, segment.source, limit=3)
+                candidates = fuzzy[id(segment)]
                 if candidates and candidates[0].score >= settings.translation_fuzzy_reuse:
                     match = candidates[0]
                 segment.suggestions = [c for c in candidates if c is not match]
