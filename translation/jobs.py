@@ -27,7 +27,6 @@ from sqlalchemy import delete, select, update
 from liaison.db import session_scope
 from translation.errors import Cancelled, LimitExceeded, TranslationError
 from translation.models import Job, JobFile, JobSegment
-from translation.quality import Flag
 
 log = logging.getLogger("liaison.translation.jobs")
 ACTIVE = ("queued", "running")
@@ -299,7 +298,6 @@ def run_job(settings, db_url: str, job_id: str, *, chat_model=None, overrides: d
 
     file_limit = settings.translation_file_timeout_s
     glossary_files = (Path(options["glossary"]),) if options.get("glossary") else ()
-    statuses = []
     out_dir = jobs_root(settings) / job_id / "out"
     out_dir.mkdir(parents=True, exist_ok=True)
     last_write = [0.0]
@@ -359,7 +357,6 @@ def run_job(settings, db_url: str, job_id: str, *, chat_model=None, overrides: d
             if overrides is None:
                 record(db_url, principal_name=owner, account_id=owner_id, channel="job-file", source=result.source_lang,
                        target=target, documents=1, segments=stats["segments"], words=stats["words"], chars=0)
-            statuses.append(result.status)
         except Cancelled as exc:
             with session_scope(db_url) as s:
                 s.execute(update(JobFile).where(JobFile.job_id == job_id, JobFile.status.in_(("queued", "running")))
@@ -370,9 +367,12 @@ def run_job(settings, db_url: str, job_id: str, *, chat_model=None, overrides: d
         except TranslationError as exc:
             with session_scope(db_url) as s:
                 s.execute(update(JobFile).where(JobFile.id == file_id).values(status="failed", error=str(exc)))
-            statuses.append("failed")
         finally:
             shutil.rmtree(out_dir / f".{position:02d}", ignore_errors=True)
+    with session_scope(db_url) as s:
+        every = list(s.scalars(select(JobFile).where(JobFile.job_id == job_id)))
+        statuses = [f.status for f in every]  # all files, also when only one was (re)built
+        errors = [f.error for f in every if f.error]
     if all(st == "done" for st in statuses):
         status = "done"
     elif any(st in ("done", "partial") for st in statuses):
@@ -380,7 +380,6 @@ def run_job(settings, db_url: str, job_id: str, *, chat_model=None, overrides: d
     else:
         status = "failed"
     with session_scope(db_url) as s:
-        errors = [f.error for f in s.scalars(select(JobFile).where(JobFile.job_id == job_id)) if f.error]
         s.execute(update(Job).where(Job.id == job_id).values(
             status=status, finished_at=_now(), progress_done=1000,
             error="; ".join(errors)[:2000] if errors else None))
@@ -388,4 +387,4 @@ def run_job(settings, db_url: str, job_id: str, *, chat_model=None, overrides: d
 
 
 __all__ = ["create_job", "job_public", "list_jobs", "request_cancel", "delete_job_files", "purge_expired",
-           "file_segments", "JobRunner", "run_job", "UploadedFile", "Flag"]
+           "file_segments", "JobRunner", "run_job", "UploadedFile"]

@@ -259,7 +259,11 @@ async def lt_translate(request: Request, db_url: DbUrlDep):
     body: dict = {"translatedText": [r.text for r in results] if batch else results[0].text}
     if source == "auto":
         body["detectedLanguage"] = [detected(r) for r in results] if batch else detected(results[0])
-    if params.get("alternatives"):
+    try:
+        alternatives = int(params.get("alternatives") or 0)
+    except (TypeError, ValueError):
+        alternatives = 0
+    if alternatives > 0:
         body["alternatives"] = [[] for _ in results] if batch else []
     # Our addition: per-segment flags (numbers changed, glossary, drafts) for clients that want them.
     body["flags"] = [[f.to_public() for f in r.flags] for r in results] if batch else \
@@ -573,7 +577,13 @@ async def job_file_reimport(job_id: str, file_id: int, request: Request, princip
     from translation.jobs import job_public, run_job
     from translation.xliff import import_xliff, overrides_from
 
-    _job_for(db_url, job_id, principal)
+    job = _job_for(db_url, job_id, principal)
+    if job["status"] in ("expired", "queued", "running"):
+        raise HTTPException(410 if job["status"] == "expired" else 409,
+                            "the job's documents were deleted (retention)" if job["status"] == "expired"
+                            else "the job is still running")
+    if all(f["id"] != file_id for f in job["files"]):
+        raise HTTPException(404, "no such file in this job")
     form = await request.form()
     upload = form.get("file")
     if upload is None or not hasattr(upload, "read"):
