@@ -115,3 +115,23 @@ def test_errors_are_one_clear_line(run, tmp_path):
     good = run("glossary", "check", Path(__file__).parents[2] / "translation/glossaries/fr-en.tsv", "--from", "fr",
                "--to", "en")
     assert "do-not-translate" in good.stdout and ": ok" in good.stdout
+
+
+def test_no_model_download_path_is_ever_imported(tsettings, argos_dir, tmp_path):
+    """Argos' own translate/sentence-splitter modules (which download MiniSBD/Stanza/spaCy models)
+    and its package index are never touched by a translation, even offline."""
+    code = f"""
+import sys
+import liaison
+from liaison.settings import Settings
+from translation.pipeline import Translator
+settings = Settings(data_dir={str(tmp_path / 'data')!r}, translation_argos_dir={str(argos_dir)!r},
+                    translation_llm_fallback=False)
+result = Translator(settings).translate_texts(["Le travailleur détaché reste affilié."], "de", source="fr")[0]
+assert result.text
+print(sorted(m for m in sys.modules if m.startswith(("argostranslate", "stanza", "minisbd", "spacy"))))
+"""
+    result = subprocess.run(OFFLINE + [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
+                            timeout=300, env={**os.environ, "HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
