@@ -30,7 +30,10 @@ class AssistantSettings(BaseSettings):
     # --- answers ------------------------------------------------------------------------------------
     # Calibrated on the liaison_domain dev set (see assistant/abstention.py and evals/answers.py):
     # the lowest evidence score at which an answer is still given.
-    abstention_threshold: float = Field(0.5, ge=0.0, le=1.0)
+    abstention_threshold: float = Field(0.35, ge=0.0, le=1.0)
+    # Questions outside the centre's field (no topic, field word or foreign place: assistant/topics.py)
+    # need much stronger evidence: a word shared with a text is not enough.
+    offdomain_min_evidence: float = Field(0.75, ge=0.0, le=1.0)
     retrieval_k: int = Field(8, ge=1, le=50, description="Passages retrieved per question.")
     answer_max_sentences: int = Field(4, ge=1, le=12)
     question_max_chars: int = Field(4000, ge=10, le=100_000)

@@ -41,6 +41,7 @@ class Evidence:
     query_terms: frozenset[str] = frozenset()
     weights: TermWeights | None = None
     concepts: list = field(default_factory=list)
+    out_of_domain: bool = False
 
     @property
     def anchored(self) -> bool:

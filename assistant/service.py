@@ -28,7 +28,7 @@ from assistant.retrieval import retrieve
 from assistant.schemas import AskRequest, AskResponse, Citation
 from assistant.sources import document_url
 from assistant.text import fold
-from assistant.topics import topic_of
+from assistant.topics import in_domain, topic_of
 from liaison.db import session_scope
 from liaison.pii import mask_pii
 
@@ -139,7 +139,11 @@ class AssistantService:
             except ValueError as exc:
                 raise AskError(str(exc)) from exc
             evidence = assess(query, passages, language.code)
-            if evidence.missing or evidence.score < self.settings.abstention_threshold or not passages:
+            if not in_domain(query, language.code):
+                evidence.out_of_domain = True
+            needed = max(self.settings.abstention_threshold,
+                         self.settings.offdomain_min_evidence if evidence.out_of_domain else 0.0)
+            if evidence.missing or evidence.score < needed or not passages:
                 draft = self._abstention(evidence, language)
             else:
                 ctx = AnswerContext(question=screening.question, query=query, language=language, passages=passages,

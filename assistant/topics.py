@@ -26,13 +26,37 @@ TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
 TOPIC_NAMES = tuple(name for name, _ in TOPICS) + ("other",)
 
 
+# Words that place a question in the centre's field even when no topic above matches.
+_DOMAIN = ("secu", "securite sociale", "social security", "seguridad social", "seguranca social", "sicurezza sociale",
+           "sozialversicherung", "assurance", "cotis", "affili", "urssaf", "cpam", "cnav", "caisse", "regime",
+           "convention", "accord", "agreement", "reglement", "regulation", "etranger", "abroad", "expatri",
+           "frontalier", "cross-border", "travailleur", "worker", "salarie", "employeur", "employer", "prestation",
+           "benefit", "indemnit", "invalidit", "chomage", "unemployment", "maternit")
+
+
+def _has(text: str, key: str) -> bool:
+    if len(key) <= 3:
+        return re.search(rf"(?<![a-z0-9]){re.escape(key)}(?![a-z0-9])", text) is not None
+    return re.search(rf"(?<![a-z0-9]){re.escape(key)}", text) is not None  # at a word start
+
+
 def topic_of(question: str) -> str:
     text = " " + fold(question) + " "
     for name, keys in TOPICS:
-        for key in keys:
-            if len(key) <= 3:
-                if re.search(rf"(?<![a-z0-9]){re.escape(key)}(?![a-z0-9])", text):
-                    return name
-            elif key in text:
-                return name
+        if any(_has(text, key) for key in keys):
+            return name
     return "other"
+
+
+def in_domain(question: str, language: str = "fr") -> bool:
+    """Does the question belong to international social security at all? (topic, field words, or a
+    foreign place: France counts as foreign for a question written in another language)."""
+    from assistant.places import places_in
+
+    if topic_of(question) != "other":
+        return True
+    text = " " + fold(question) + " "
+    if any(_has(text, key) for key in _DOMAIN):
+        return True
+    places = places_in(question)
+    return any(c != "FR" for c in places) or (bool(places) and language != "fr")
