@@ -27,6 +27,43 @@ _MAX_PER_PASSAGE = 2
 _MIN_CHARS, _MAX_CHARS = 25, 700
 
 
+def quotable(sentence: str) -> bool:
+    """A complete statement: not a fragment (chunk overlap, cut list item), not a heading or a
+    question (fiche section titles), not a line announcing a list that is not quoted."""
+    s = sentence.strip()
+    if not s or s.startswith(("…", "...")) or s[0].islower():
+        return False
+    if s.endswith(("?", ":")):
+        return False
+    return s.endswith((".", "!", ";", "»", ")", "…")) or len(s) >= 80
+
+
+_ITEM = re.compile(r"^(\d+°|[a-z]\)|[IVX]+\.)")
+
+
+def statements(text: str) -> list[str]:
+    """Sentences of a passage, with a line announcing a list (ending with ':') joined to its items
+    by ' … ' (each piece stays a verbatim quote): legal texts list bodies, conditions and cases."""
+    sentences = split_sentences(text)
+    out: list[str] = []
+    i = 0
+    while i < len(sentences):
+        current = sentences[i]
+        if current.endswith(":"):
+            parts, j = [current], i + 1
+            while j < len(sentences) and (sentences[j][0].islower() or _ITEM.match(sentences[j])) \
+                    and sum(len(p) for p in parts) < _MAX_CHARS:
+                parts.append(sentences[j])
+                j += 1
+            if len(parts) > 1:
+                out.append(" … ".join(parts))
+                i = j
+                continue
+        out.append(current)
+        i += 1
+    return out
+
+
 def _candidates(ctx: AnswerContext):
     """(score, passage_index, position, sentence) for sentences of the best passages."""
     q_terms = ctx.evidence.query_terms or term_set(ctx.query)
@@ -36,11 +73,11 @@ def _candidates(ctx: AnswerContext):
     for pi, passage in enumerate(ctx.passages[:_MAX_PASSAGES]):
         heading = fold(passage.title)
         prior = 1.0 / (1.0 + 0.6 * pi)
-        for pos, sentence in enumerate(split_sentences(passage.text)):
+        for pos, sentence in enumerate(statements(passage.text)):
             if len(sentence) < _MIN_CHARS or fold(sentence) == heading or " > " in sentence:
                 continue
-            if sentence.startswith(("…", "...")) or sentence[0].islower():
-                continue  # a fragment (chunk overlap, cut list item): not quotable on its own
+            if not quotable(sentence):
+                continue
             if len(sentence) > _MAX_CHARS:
                 sentence = sentence[:_MAX_CHARS].rsplit(" ", 1)[0] + " …"
             s_terms = term_set(sentence)
@@ -96,8 +133,7 @@ def _route_sentences(ctx: AnswerContext) -> list[tuple[str, object, str]]:
         route_terms = term_set(label)
         for passage in passages[:3]:
             for sentence in split_sentences(passage.text):
-                if _MIN_CHARS <= len(sentence) <= _MAX_CHARS and not sentence.startswith(("…", "...")) \
-                        and not sentence[0].islower():
+                if _MIN_CHARS <= len(sentence) <= _MAX_CHARS and quotable(sentence):
                     score = len(route_terms & term_set(sentence))
                     if best is None or score > best[0]:
                         best = (score, passage, sentence)

@@ -50,7 +50,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "fund or ask to speak to an adviser.",
         "refuse_injection": "I only answer questions on international social security, from the available texts. Ask your "
                             "question and I will look for the applicable texts.",
-        "source_language": "The sources are in French; quotations are given in the language of the source.",
+        "source_language": "Some sources are in French; quotations are given in the language of the source.",
         "human": "I can pass your request to a CLEISS adviser: leave your contact details and your question (\"Talk to "
                  "an adviser\" button); this conversation will be attached and you will receive a reference number.",
         "other_language": "I cannot answer fully in {language}: the answer is given in French and English, with quotations "
