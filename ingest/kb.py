@@ -359,7 +359,7 @@ class KnowledgeBase:
             scores = lexical
         else:
             scores = self._fuse(query, qvec, dense, lexical, extra=[*ref_ids, *title_scores])
-        units = self._group_units(scores)
+        units = self._group_units(scores, hybrid=method == "hybrid")
         if title_scores:
             self._add_title_signal(units, title_scores, qvec)
         if ref_ids:
@@ -370,19 +370,28 @@ class KnowledgeBase:
                     units[unit] = (cid, score + self.settings.reference_boost * top)
         return self._to_hits(units, k)
 
-    def _group_units(self, scores: dict[str, float]) -> dict[str, tuple[str, float]]:
-        """Best chunk of each unit: {unit_key: (chunk id, score)}."""
-        units: dict[str, tuple[str, float]] = {}
+    def _group_units(self, scores: dict[str, float], hybrid: bool) -> dict[str, tuple[str, float]]:
+        """{unit_key: (best chunk id, unit score)}. Hybrid: the unit's lead chunk gets a small prior
+        and its second-best chunk adds a share (a unit that answers in several places ranks higher)."""
         ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:400]
         keys = self.catalog.unit_keys([cid for cid, _ in ranked])
+        prior = self.settings.fusion_first_chunk_prior if hybrid else 0.0
+        second_w = self.settings.fusion_second_chunk_weight if hybrid else 0.0
+        per_unit: dict[str, list[tuple[float, str]]] = {}
         for cid, score in ranked:
-            unit = keys.get(cid)
-            if unit is not None and unit not in units:
-                units[unit] = (cid, score)
+            if cid not in keys:
+                continue  # vector without catalog row (mid-crash state): never shown
+            unit, index = keys[cid]
+            per_unit.setdefault(unit, []).append((score + (prior if index == 0 else 0.0), cid))
+        units: dict[str, tuple[str, float]] = {}
+        for unit, scored in per_unit.items():
+            scored.sort(reverse=True)
+            total = scored[0][0] + (second_w * scored[1][0] if len(scored) > 1 else 0.0)
+            units[unit] = (scored[0][1], total)
         return units
 
     def _units_of(self, chunk_ids: Sequence[str]) -> set[str]:
-        return set(self.catalog.unit_keys(chunk_ids).values())
+        return {unit for unit, _ in self.catalog.unit_keys(chunk_ids).values()}
 
     def _add_title_signal(self, units: dict[str, tuple[str, float]], title_scores: dict[str, float], qvec) -> None:
         first_chunks = self.catalog.first_chunk_ids(list(units))

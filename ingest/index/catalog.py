@@ -229,13 +229,17 @@ class Catalog:
                 out[cid] = StoredChunk(rowid, cid, ukey, text, json.loads(meta))
         return out
 
-    def unit_keys(self, ids: Sequence[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
+    def unit_keys(self, ids: Sequence[str]) -> dict[str, tuple[str, int]]:
+        """{chunk id: (unit_key, chunk_index)}"""
+        out: dict[str, tuple[str, int]] = {}
         ids = list(ids)
         for i in range(0, len(ids), 500):
             part = ids[i : i + 500]
             q = ",".join("?" * len(part))
-            out.update(self._conn().execute(f"SELECT id, unit_key FROM chunks WHERE id IN ({q})", part).fetchall())
+            for cid, ukey, index in self._conn().execute(
+                f"SELECT id, unit_key, chunk_index FROM chunks WHERE id IN ({q})", part
+            ):
+                out[cid] = (ukey, index)
         return out
 
     def first_chunk_ids(self, unit_keys: Sequence[str]) -> dict[str, str]:
