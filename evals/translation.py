@@ -190,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     status = available_engines(settings, wanted)
     results: dict = {"engines": {name: ("available" if reason is None else f"not run: {reason}")
                                  for name, reason in status.items()},
-                     "settings": {"limit_flores": args.limit_flores, "limit_wmt": args.limit_wmt},
+                     "settings": {"limit_flores": args.limit_flores, "limit_wmt": args.limit_wmt,
+                                  "llm_threads": settings.llm_threads, "llm_url": bool(settings.llm_url)},
                      "scores": {}, "glossary": {}, "reference_points": {}}
     for name, reason in status.items():
         print(f"engine {name}: " + ("available" if reason is None else f"NOT RUN ({reason})"))
