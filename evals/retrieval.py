@@ -63,7 +63,7 @@ def score(kb, items: list[dict], method: str, **search_kwargs) -> dict:
     return out
 
 
-def run(sets, methods, index_root: Path, settings_overrides: dict | None = None) -> dict:
+def run(sets, methods, index_root: Path, settings_overrides: dict | None = None, ingest: bool = True) -> dict:
     from ingest.kb import KnowledgeBase
     from liaison.settings import Settings
 
@@ -72,8 +72,11 @@ def run(sets, methods, index_root: Path, settings_overrides: dict | None = None)
         paths, items = load_set(name)
         settings = Settings(data_dir=index_root / name, **(settings_overrides or {})).ensure_dirs()
         kb = KnowledgeBase(settings)
-        report = kb.ingest(paths)
-        results[name] = {"ingest": {k: v for k, v in report.summary().items() if k != "failures"}}
+        if ingest:
+            report = kb.ingest(paths)
+            results[name] = {"ingest": {k: v for k, v in report.summary().items() if k != "failures"}}
+        else:
+            results[name] = {"ingest": {"index_as_found": kb.stats()["units"]}}
         for method in methods:
             results[name][method] = score(kb, items, method)
         kb.close()
@@ -98,8 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--methods", nargs="+", choices=METHODS, default=list(METHODS))
     p.add_argument("--index-root", type=Path, default=Path("data/evals"))
     p.add_argument("--out", type=Path, default=RESULTS / "retrieval.json")
+    p.add_argument("--no-ingest", action="store_true", help="score the indexes under --index-root as they are")
     args = p.parse_args(argv)
-    results = run(args.sets, args.methods, args.index_root)
+    results = run(args.sets, args.methods, args.index_root, ingest=not args.no_ingest)
     print_table(results)
     save_json(results, args.out)
     print(f"saved {args.out}")

@@ -395,15 +395,20 @@ class KnowledgeBase:
 
     def _add_title_signal(self, units: dict[str, tuple[str, float]], title_scores: dict[str, float], qvec) -> None:
         first_chunks = self.catalog.first_chunk_ids(list(units))
-        missing = [cid for cid in first_chunks.values() if cid not in title_scores]
+        # only units whose own title is descriptive (an index built by an older version may hold others)
+        firsts = self.catalog.chunks_by_ids(first_chunks.values())
+        titled = {cid for cid, c in firsts.items() if title_text(c.metadata)}
+        missing = [cid for cid in titled if cid not in title_scores]
         for cid, vec in self.titles.vectors(missing).items():
             title_scores[cid] = float(vec @ qvec)
-        raw = {u: title_scores.get(first_chunks.get(u, ""), None) for u in units}
+        raw = {u: (title_scores.get(first_chunks[u]) if first_chunks.get(u) in titled else None) for u in units}
         known = [v for v in raw.values() if v is not None]
         if not known:
             return
-        floor = min(known)  # units without a descriptive title are neither helped nor singled out
-        norm = _minmax({u: (v if v is not None else floor) for u, v in raw.items()})
+        # A unit with no descriptive title counts as typical (the median), so mixed corpora (titled
+        # fiches beside untitled articles) do not push untitled units down.
+        neutral = float(np.median(known))
+        norm = _minmax({u: (v if v is not None else neutral) for u, v in raw.items()})
         w = self.settings.fusion_title_weight
         for u, (cid, score) in units.items():
             units[u] = (cid, score + w * norm[u])
@@ -425,7 +430,7 @@ class KnowledgeBase:
         d = _minmax({cid: dense.get(cid, 0.0) for cid in union})
         b_max = max(lexical.values(), default=0.0)
         w_dense = self.settings.fusion_dense_weight
-        w_bm25 = max(0.0, 1.0 - w_dense - self.settings.fusion_title_weight)
+        w_bm25 = self.settings.fusion_bm25_weight
         return {cid: w_dense * d[cid] + w_bm25 * (lexical.get(cid, 0.0) / b_max if b_max > 0 else 0.0) for cid in union}
 
     def _to_hits(self, units: dict[str, tuple[str, float]], k: int) -> list[Hit]:
@@ -457,16 +462,15 @@ _GENERIC_TITLE = re.compile(r"^\s*(article|art\.|annexe|annex|section|chapitre|c
 
 
 def title_text(metadata: dict[str, Any]) -> str:
-    """The descriptive title of a unit, embedded for question-to-title matching: its own title when
-    it says something ("Carte européenne d'assurance maladie"), else the nearest descriptive heading
-    above it (an article's chapter); "" for later chunks of a unit and units with no such title."""
+    """The descriptive title of a unit, embedded for question-to-title matching ("Carte européenne
+    d'assurance maladie", an FAQ question), on its first chunk only; "" for generic headings
+    ("Article L761-2"). Section headings above a unit are not used: shared by many articles, they
+    do not tell them apart and measurably hurt (evals/README.md)."""
     if int(metadata.get("chunk_index") or 0) != 0:
         return ""
-    candidates = [str(metadata.get("title") or "")]
-    candidates += [h.strip() for h in reversed(str(metadata.get("hierarchy") or "").split(" > "))]
-    for cand in candidates:
-        if len(cand.split()) >= 3 and not _GENERIC_TITLE.match(cand):
-            return cand[:300]
+    title = str(metadata.get("title") or "").strip()
+    if len(title.split()) >= 3 and not _GENERIC_TITLE.match(title):
+        return title[:300]
     return ""
 
 
