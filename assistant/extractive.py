@@ -176,7 +176,7 @@ def compose(ctx: AnswerContext, picked: list[tuple[object, str]], engine: str = 
         cited = numbers.get(passage.key)
         if cited is None:
             cited = numbers[passage.key] = Cited(n=len(numbers) + 1, passage=passage)
-        cited.quotes.append(normalise_space(sentence))
+        cited.quotes.append(normalise_space(sentence).rstrip(" …"))  # the quote itself, verbatim
         extra = ""
         if lang != "fr" and (passage.meta.get("language") or "fr") == "fr":
             figures = gloss(sentence, lang)

@@ -125,6 +125,11 @@ def retrieve(kb, query: str, *, language: str = "fr", filters: dict | None = Non
     search_query = expand_query(query, language)[:_MAX_QUERY]
     main = cached_search(kb, search_query, k=k, filters=filters, as_of=as_of, internal=internal)
     lists: list[tuple[str, list]] = [("main", main)]
+    # A lexical list too (cheap: no embedding): exact legal wording and article numbers of the codes
+    # keep their place when the hybrid ranking favours fiche titles.
+    lexical = cached_search(kb, search_query, k=k, filters=filters, as_of=as_of, method="bm25", internal=internal)
+    if lexical:
+        lists.append(("bm25", lexical))
     if not (filters or {}).get("country"):
         for code in [c for c in places_in(query) if c not in _NO_ROUTE][:2]:
             if any(_has_country(h, code) for h in main[:3]):

@@ -84,7 +84,7 @@ def citation_valid(citation, answer: str, kb, cache: dict) -> bool:
     text = cache[key]
     if text is None:
         return False
-    quotes = [q.strip().rstrip("…").strip() for q in citation.quote.split(" … ")]
+    quotes = [q.strip().strip("…").strip() for q in citation.quote.split(" … ")]
     return all(normalise_space(q) in text for q in quotes if q) and f"[{citation.n}]" in answer
 
 
