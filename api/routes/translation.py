@@ -478,10 +478,12 @@ async def create_translation_job(request: Request, principal: TranslationPrincip
             folder = tmp / "glossary"
             folder.mkdir()
             glossary_path = await _save_upload(glossary_upload, settings, folder)
-            if source != "auto":
+            # Bad lines are refused now (422 listing them), not after the job started. A TSV does not depend
+            # on the languages; a TBX needs the source language to pick its terms.
+            if source != "auto" or glossary_path.suffix.lower() not in (".tbx", ".xml"):
                 from translation.glossary import load_glossary_file
 
-                await run_in_threadpool(load_glossary_file, glossary_path, source, target)  # bad lines: 422 now
+                await run_in_threadpool(load_glossary_file, glossary_path, source if source != "auto" else "fr", target)
         event = reserve(db_url, settings, principal, client=_client(request), channel="job", source=source,
                         target=target, chars=chars)
         try:

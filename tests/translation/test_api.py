@@ -142,6 +142,10 @@ def test_jobs_flags_xliff_reimport_and_deletion(live_app, tsettings, tmp_path):
     response = http.post(f"{live_app.url}/v1/translation/jobs", headers=headers, files=files,
                           data={"target": "en", "source": "fr", "xliff": "true"})
     assert response.status_code == 422 and "broken.pdf" in response.json()["detail"]  # refused at upload
+    bad_glossary = ("glossary", ("job.tsv", "CPAM\t=\nrégime général general scheme\n".encode()))
+    response = http.post(f"{live_app.url}/v1/translation/jobs", headers=headers, files=files[:2] + [bad_glossary],
+                         data={"target": "en", "source": "auto"})
+    assert response.status_code == 422 and "job.tsv, line 2" in response.json()["detail"]["problems"][0]
     response = http.post(f"{live_app.url}/v1/translation/jobs", headers=headers, files=files[:2],
                           data={"target": "en", "source": "fr", "xliff": "true"})
     assert response.status_code == 202, response.text
