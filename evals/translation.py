@@ -176,8 +176,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit-flores", type=int, default=200, help="sentences per direction (dev has 506)")
     parser.add_argument("--limit-wmt", type=int, default=200, help="sentences per direction (dev has 1501)")
     parser.add_argument("--glossary-sentences", type=int, default=40)
+    parser.add_argument("--parts", default="scores,glossary",
+                        help="what to run: scores (test sets), glossary (adherence on corpus sentences), or both")
     parser.add_argument("--out", type=Path, default=RESULTS / "translation.json")
     args = parser.parse_args(argv)
+    parts = {p.strip() for p in args.parts.split(",") if p.strip()}
+    if not parts or parts - {"scores", "glossary"}:
+        parser.error(f"--parts: choose among scores, glossary (got {args.parts!r})")
 
     import liaison  # noqa: F401
     from liaison.settings import Settings
@@ -193,15 +198,24 @@ def main(argv: list[str] | None = None) -> int:
                      "settings": {"limit_flores": args.limit_flores, "limit_wmt": args.limit_wmt,
                                   "llm_threads": settings.llm_threads, "llm_url": bool(settings.llm_url)},
                      "scores": {}, "glossary": {}, "reference_points": {}}
+    if parts != {"scores", "glossary"} and args.out.exists():
+        # A partial run keeps the other part's earlier results (the two take hours together on 2 cores).
+        previous = json.loads(args.out.read_text("utf-8"))
+        for part in {"scores", "glossary"} - parts:
+            results[part] = previous.get(part, {})
+        results["settings"] = {**previous.get("settings", {}), **results["settings"]}
     for name, reason in status.items():
         print(f"engine {name}: " + ("available" if reason is None else f"NOT RUN ({reason})"))
     translator = Translator(settings)
     for dataset, spec in DATASETS.items():
+        for direction in ("fr-en", "en-fr"):
+            results["reference_points"][f"{dataset} {direction}"] = reference_points(direction, spec["reference_key"])
+        if "scores" not in parts:
+            continue
         limit = args.limit_flores if dataset.startswith("flores") else args.limit_wmt
         lines = {lang: (spec["dir"] / spec[lang]).read_text("utf-8").splitlines() for lang in ("fr", "en")}
         for source, target in (("fr", "en"), ("en", "fr")):
             direction = f"{source}-{target}"
-            results["reference_points"][f"{dataset} {direction}"] = reference_points(direction, spec["reference_key"])
             pairs = [(s, r) for s, r in zip(lines[source], lines[target]) if s.strip() and r.strip()][:limit]
             for name, reason in status.items():
                 if reason is not None or not pairs:
@@ -213,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
                 results["scores"][label] = block
                 save_json(results, args.out)
     for name, reason in status.items():
-        if reason is not None:
+        if reason is not None or "glossary" not in parts:
             continue
         for source, target in (("fr", "en"), ("en", "fr")):
             glossary = translator.glossary(source, target)
