@@ -65,11 +65,14 @@ _GLOSSARY: dict[str, str] = {
     "quanto tempo": "duree maximale", "cuanto tiempo": "duree maximale", "quanto dura": "duree maximale",
     "permanecer": "rester maintenu", "rimanere": "rester maintenu", "seguir": "rester maintenu",
     "stay": "rester maintenu", "remain": "rester maintenu", "keep": "conserver maintien garder",
+    # acronyms -> the full names the legal texts use (R767-2 never writes "CLEISS")
+    "cleiss": "centre liaisons europeennes internationales securite sociale",
+    "cfe": "caisse francais etranger", "ceam": "carte europeenne assurance maladie ceam",
     # informal French (chat) -> the words of the texts
     "secu": "securite sociale", "la secu": "securite sociale", "max": "maximum maximale", "boite": "entreprise employeur",
     "bosse": "travaille activite", "bossé": "travaille activite", "taf": "travail emploi", "boulot": "travail emploi",
     "rembourse": "remboursement rembourse", "dure": "duree", "combien de temps": "duree", "retraite": "retraite pension",
-    "mutuelle": "complementaire", "ceam": "carte europeenne assurance maladie ceam",
+    "mutuelle": "complementaire",
     "carte vitale": "carte vitale assurance maladie", "alloc": "allocations familiales", "allocs": "allocations familiales",
     "caf": "allocations familiales caisse", "chomage": "chomage assurance chomage", "arret maladie": "indemnites journalieres",
 }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from assistant.text import fold
 
@@ -81,6 +82,7 @@ def screen_question(question: str) -> Screening:
     return Screening(question=rest, injection=bool(removed), removed=removed)
 
 
+@lru_cache(maxsize=8192)
 def drop_instructions(passage: str) -> str:
     """The passage without sentences that address the assistant as instructions."""
     if not _INJECTION_RE.search(fold(passage)):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.text import fold
 
@@ -59,6 +60,12 @@ def _lingua():
 
 
 def detect_language(text: str, hint: str | None = None) -> LanguageGuess:
+    return _detect_cached(text, hint)
+
+
+@lru_cache(maxsize=4096)
+def _detect_cached(text: str, hint: str | None) -> LanguageGuess:
+    # Cached: lingua costs ~2 ms a call and public questions repeat; LanguageGuess is immutable.
     scores: dict[str, float] = {}
     tokens = _TOKEN.findall(fold(text))
     for lang, words in _WORDS.items():

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 
 from assistant.text import fold
 
@@ -56,7 +57,9 @@ def terms(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=16384)
 def term_set(text: str) -> frozenset[str]:
+    # Cached: the same passages come back for many questions (immutable result, safe to share).
     return frozenset(terms(text))
 
 

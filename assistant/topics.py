@@ -34,16 +34,25 @@ _DOMAIN = ("secu", "securite sociale", "social security", "seguridad social", "s
            "benefit", "indemnit", "invalidit", "chomage", "unemployment", "maternit")
 
 
-def _has(text: str, key: str) -> bool:
+def _pattern(key: str) -> str:
     if len(key) <= 3:
-        return re.search(rf"(?<![a-z0-9]){re.escape(key)}(?![a-z0-9])", text) is not None
-    return re.search(rf"(?<![a-z0-9]){re.escape(key)}", text) is not None  # at a word start
+        return rf"(?<![a-z0-9]){re.escape(key)}(?![a-z0-9])"
+    return rf"(?<![a-z0-9]){re.escape(key)}"  # at a word start
+
+
+def _any_of(keys: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(_pattern(k) for k in keys))
+
+
+# One compiled alternation per topic (this runs for every question, several times).
+_TOPIC_RES = tuple((name, _any_of(keys)) for name, keys in TOPICS)
+_DOMAIN_RE = _any_of(_DOMAIN)
 
 
 def topic_of(question: str) -> str:
     text = " " + fold(question) + " "
-    for name, keys in TOPICS:
-        if any(_has(text, key) for key in keys):
+    for name, pattern in _TOPIC_RES:
+        if pattern.search(text):
             return name
     return "other"
 
@@ -56,7 +65,7 @@ def in_domain(question: str, language: str = "fr") -> bool:
     if topic_of(question) != "other":
         return True
     text = " " + fold(question) + " "
-    if any(_has(text, key) for key in _DOMAIN):
+    if _DOMAIN_RE.search(text):
         return True
     places = places_in(question)
     return any(c != "FR" for c in places) or (bool(places) and language != "fr")

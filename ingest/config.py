@@ -28,6 +28,10 @@ class KnowledgeSettings(BaseSettings):
     fusion_dense_weight: float = Field(0.4, ge=0, le=1, description="Weight of the normalised dense (e5) score.")
     fusion_bm25_weight: float = Field(0.15, ge=0, le=1, description="Weight of the normalised BM25 score.")
     fusion_title_weight: float = Field(0.1, ge=0, le=1, description="Weight of the unit-title similarity (question-to-title matching).")
+    fusion_question_title_weight: float = Field(
+        0.1, ge=0, le=1,
+        description="Weight of the title similarity when the title is itself a question (FAQ entries): "
+                    "a user's question matched question-to-question is stronger evidence than a heading.")
     fusion_second_chunk_weight: float = Field(0.15, ge=0, le=1, description="A unit's second-best chunk adds this share of its score.")
     fusion_first_chunk_prior: float = Field(0.08, ge=0, le=1, description="Bonus for a unit's first chunk (its lead paragraph).")
     reference_boost: float = Field(1.0, ge=0, description="Added to units whose ref is cited in the query (R767-2, F3155).")

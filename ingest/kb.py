@@ -20,6 +20,7 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -120,6 +121,14 @@ class KnowledgeBase:
         if stored_model is None:
             self.catalog.set_meta("embedding_model", self.embeddings.model_id)
         self._lock_path = data_dir / "ingest.lock"
+        # Query vectors are reused within a process: the assistant searches the same question several
+        # times (routes, filters), and public questions repeat. Vectors are read-only.
+        self._query_vector = lru_cache(maxsize=2048)(self._embed_query)
+
+    def _embed_query(self, query: str) -> np.ndarray:
+        vector = self.embeddings.embed_matrix([query], is_query=True)[0]
+        vector.flags.writeable = False
+        return vector
 
     def close(self) -> None:
         self.catalog.close()
@@ -337,7 +346,7 @@ class KnowledgeBase:
         lexical: dict[str, float] = {}
         qvec = None
         if method in ("dense", "hybrid"):
-            qvec = self.embeddings.embed_matrix([query], is_query=True)[0]
+            qvec = self._query_vector(query)
             dense = dict(self.dense.query(qvec, n, chroma_where(filters, as_of)))
         if method in ("bm25", "hybrid"):
             lexical = dict(self.catalog.bm25(query, limit=n, filters=filters, as_of=as_of))
@@ -351,7 +360,7 @@ class KnowledgeBase:
             ref_ids = [cid for cid in ref_ids if cid in allowed]
 
         title_scores: dict[str, float] = {}
-        if method == "hybrid" and self.settings.fusion_title_weight > 0:
+        if method == "hybrid" and (self.settings.fusion_title_weight > 0 or self.settings.fusion_question_title_weight > 0):
             title_scores = dict(self.titles.query(qvec, n, chroma_where(filters, as_of)))
         if method == "dense":
             scores = dense
@@ -410,8 +419,11 @@ class KnowledgeBase:
         neutral = float(np.median(known))
         norm = _minmax({u: (v if v is not None else neutral) for u, v in raw.items()})
         w = self.settings.fusion_title_weight
+        w_question = self.settings.fusion_question_title_weight
+        questions = {u for u in units if first_chunks.get(u) in titled
+                     and _is_question(title_text(firsts[first_chunks[u]].metadata))}
         for u, (cid, score) in units.items():
-            units[u] = (cid, score + w * norm[u])
+            units[u] = (cid, score + (w_question if u in questions else w) * norm[u])
 
     def _fuse(self, query: str, qvec: np.ndarray, dense: dict[str, float], lexical: dict[str, float],
               extra: Sequence[str] = ()) -> dict[str, float]:
@@ -472,6 +484,11 @@ def title_text(metadata: dict[str, Any]) -> str:
     if len(title.split()) >= 3 and not _GENERIC_TITLE.match(title):
         return title[:300]
     return ""
+
+
+def _is_question(title: str) -> bool:
+    """FAQ-style title ("Le FCC, c'est quoi ?", "Who pays for my care?")."""
+    return title.rstrip().endswith(("?", "？"))
 
 
 def _minmax(values: dict[str, float]) -> dict[str, float]:

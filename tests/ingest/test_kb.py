@@ -181,3 +181,34 @@ def test_embedding_cache_serves_a_second_data_dir(tmp_path):
     # queries are never cached (what users type is not kept)
     second.search("carte européenne", k=1)
     assert second.embeddings.misses == 0
+
+
+def test_question_titles_weigh_as_configured_and_query_vectors_are_reused(settings, tmp_path):
+    """An FAQ entry whose title is a question gets `fusion_question_title_weight` (not the heading
+    weight); the query is embedded once however often it is searched."""
+    corpus = tmp_path / "faq"
+    write_jsonl(corpus, {
+        "faq": ("Qui rembourse mes soins pendant un séjour temporaire ?",
+                "Les soins médicalement nécessaires sont pris en charge selon la législation de l'État de séjour."),
+        "sheet": ("Soins pendant un séjour temporaire dans un État membre",
+                  "Les soins médicalement nécessaires sont pris en charge selon la législation de l'État de séjour."),
+    })
+    kb = KnowledgeBase(settings)
+    kb.ingest([corpus])
+    question = "Qui rembourse mes soins pendant un séjour temporaire ?"
+
+    def scores(**weights) -> dict[str, float]:
+        for key, value in weights.items():
+            setattr(kb.settings, key, value)
+        return {h.ref: h.score for h in kb.search(question, k=2)}
+
+    calls = []
+    original = kb.embeddings.embed_matrix
+    kb.embeddings.embed_matrix = lambda texts, **kw: calls.append(texts) or original(texts, **kw)
+    base = scores(fusion_title_weight=0.0, fusion_question_title_weight=0.0)
+    boosted = scores(fusion_title_weight=0.0, fusion_question_title_weight=0.5)
+    assert boosted["faq"] > base["faq"]               # the question title counts ...
+    assert boosted["sheet"] == pytest.approx(base["sheet"])  # ... a descriptive title does not
+    headed = scores(fusion_title_weight=0.5, fusion_question_title_weight=0.0)
+    assert headed["faq"] == pytest.approx(base["faq"]) and headed["sheet"] >= base["sheet"]
+    assert calls == [[question]], "embedded once, then the query vector is reused"
