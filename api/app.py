@@ -63,5 +63,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def app_from_env() -> FastAPI:
-    """Factory for `uvicorn --factory api.app:app_from_env` (each worker reads LIAISON_* env)."""
-    return create_app()
+    """Factory for `uvicorn --factory api.app:app_from_env` (each worker reads LIAISON_* env). The
+    worker warms the assistant before it accepts requests, so no user waits for model loading."""
+    from liaison.db import migrate
+
+    app = create_app()
+    app.state.db_url = app.state.settings.resolved_database_url
+    migrate(app.state.db_url)  # idempotent; done here so no request waits for it
+    if app.state.settings.warm_up:
+        from assistant.service import AssistantService
+
+        service = app.state.assistant_service = AssistantService(app.state.settings, db_url=app.state.db_url)
+        service.warm_up()
+    return app

@@ -26,16 +26,23 @@ def get_settings_dep(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
+_migrate_lock = threading.Lock()
+
+
 def get_db_url(request: Request) -> str:
-    """Database URL with the schema migrated once per app instance."""
+    """Database URL with the schema migrated once per app instance. Locked: the first requests of a
+    fresh worker arrive together, and concurrent Alembic runs in one process break each other."""
     state = request.app.state
     url = getattr(state, "db_url", None)
     if url is None:
-        from liaison.db import migrate
+        with _migrate_lock:
+            url = getattr(state, "db_url", None)
+            if url is None:
+                from liaison.db import migrate
 
-        url = state.settings.resolved_database_url
-        migrate(url)
-        state.db_url = url
+                url = state.settings.resolved_database_url
+                migrate(url)
+                state.db_url = url
     return url
 
 

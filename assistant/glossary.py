@@ -68,6 +68,12 @@ _GLOSSARY: dict[str, str] = {
     # acronyms -> the full names the legal texts use (R767-2 never writes "CLEISS")
     "cleiss": "centre liaisons europeennes internationales securite sociale",
     "cfe": "caisse francais etranger", "ceam": "carte europeenne assurance maladie ceam",
+    "ilo": "organisation internationale travail international labour organisation",
+    "oit": "organisation internationale travail international labour organisation",
+    "eee": "espace economique europeen", "eea": "espace economique europeen",
+    "cpam": "caisse primaire assurance maladie", "cnav": "caisse nationale assurance vieillesse",
+    "msa": "mutualite sociale agricole", "cps": "caisse prevoyance sociale polynesie",
+    "cafat": "caisse compensation prestations familiales accidents travail prevoyance",
     # informal French (chat) -> the words of the texts
     "secu": "securite sociale", "la secu": "securite sociale", "max": "maximum maximale", "boite": "entreprise employeur",
     "bosse": "travaille activite", "bossé": "travaille activite", "taf": "travail emploi", "boulot": "travail emploi",

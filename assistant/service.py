@@ -29,7 +29,7 @@ from assistant.schemas import AskRequest, AskResponse, Citation
 from assistant.sources import document_url
 from assistant.text import fold
 from assistant.topics import in_domain, topic_of
-from liaison.db import session_scope
+from liaison.db import group_write, session_scope
 from liaison.pii import mask_pii
 
 log = logging.getLogger("liaison.assistant")
@@ -94,6 +94,16 @@ class AssistantService:
 
             self._kb = get_knowledge_base(self.settings)
         return self._kb
+
+    def warm_up(self) -> None:
+        """Load what the first questions would otherwise wait for (embedding model, index, language
+        models). A missing or empty index is not an error here: questions will say so."""
+        try:
+            if self.kb.stats().get("chunks"):
+                self.kb.search("warm up: détachement d'un salarié", k=3)
+        except Exception as exc:  # noqa: BLE001 - start-up must not fail on a missing index
+            log.warning("warm-up skipped: %s", exc)
+        detect_language("Je travaille à l'étranger, suis-je couvert ?")
 
     # --- conversation memory ----------------------------------------------------------------------
     def _session_turns(self, session_id: str) -> list[QuestionLog]:
@@ -257,14 +267,13 @@ class AssistantService:
     def _log(self, response: AskResponse, draft: Draft, question: str, resolved: str, turn: int,
              evidence: Evidence | None, latency_ms: int, channel: str) -> None:
         try:
-            with session_scope(self.db_url) as s:
-                s.add(QuestionLog(
-                    id=response.answer_id, session_id=response.session_id, turn=turn, question=mask_pii(question),
-                    resolved_query=mask_pii(resolved), answer=mask_pii(response.answer), language=response.language,
-                    engine=draft.engine, abstained=response.abstained, handover_suggested=response.handover_suggested,
-                    topic=topic_of(resolved or question), evidence=evidence.score if evidence else 0.0,
-                    citations=json.dumps([{"path": c.path, "ref": c.ref} for c in response.citations]),
-                    latency_ms=latency_ms, channel=channel[:20]))
+            group_write(self.db_url, [QuestionLog(
+                id=response.answer_id, session_id=response.session_id, turn=turn, question=mask_pii(question),
+                resolved_query=mask_pii(resolved), answer=mask_pii(response.answer), language=response.language,
+                engine=draft.engine, abstained=response.abstained, handover_suggested=response.handover_suggested,
+                topic=topic_of(resolved or question), evidence=evidence.score if evidence else 0.0,
+                citations=json.dumps([{"path": c.path, "ref": c.ref} for c in response.citations]),
+                latency_ms=latency_ms, channel=channel[:20])])
         except Exception:  # the answer is still given; the failure is visible in the logs
             log.exception("could not log answer %s", response.answer_id)
         log.info("answer %s session=%s lang=%s abstained=%s evidence=%.3f %d ms q=%r", response.answer_id,

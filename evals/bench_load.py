@@ -1,14 +1,18 @@
 """Load benchmark of POST /v1/ask against a running `liaison serve`.
 
     python -m evals.bench_load --data-dir /tmp/liaison-full --clients 20 --duration 60 [--cold] [--workers 1]
+                               [--warmup 15]
     python -m evals.bench_load --url http://127.0.0.1:8000 --token TOKEN ...
 
 Without --url it starts `liaison serve` on a free localhost port over --data-dir (anonymous rate limit
 off, so the clients measure the assistant, not the limiter) and stops it at the end. Closed loop: each
 of the --clients concurrent clients sends the next question as soon as it has its answer; the
 questions are those of liaison_domain dev (public questions are what the widget receives), each
-client starting at a different one. `--cold` disables the per-process search cache (every request
-runs the full retrieval); the default keeps it, as in production, where identical questions repeat.
+client starting at a different one. `--cold` disables the per-process search and query-vector caches
+(every request embeds the question and runs the full retrieval); the default keeps them, as in
+production, where identical questions repeat. `--warmup S` keeps the full load for S seconds before
+measuring (steady state: the caches of every worker have seen the questions); without it the figures
+include the start, when all 20 clients' first questions miss the caches at once.
 
 Reports latency p50/p95/p99, throughput, errors (non-200 and transport errors) and the server's
 resident memory (the server process and its workers, sampled every 0.5 s: max and end).
@@ -91,6 +95,7 @@ def start_server(data_dir: Path, workers: int, cold: bool) -> tuple[subprocess.P
            "LIAISON_LOG_LEVEL": "WARNING"}
     if cold:
         env["LIAISON_SEARCH_CACHE_SIZE"] = "0"
+        env["LIAISON_QUERY_VECTOR_CACHE_SIZE"] = "0"
     log_path = data_dir / f"bench-server-{port}.log"
     liaison = str(Path(sys.executable).parent / "liaison")
     proc = subprocess.Popen([liaison, "serve", "--data-dir", str(data_dir), "--port", str(port), "--workers",
@@ -111,7 +116,7 @@ def start_server(data_dir: Path, workers: int, cold: bool) -> tuple[subprocess.P
 
 
 async def _client(cid: int, base: str, headers: dict, questions: list[str], engine: str, stop_at: float,
-                  results: list, max_requests: int | None) -> None:
+                  results: list, max_requests: int | None, record_from: float = 0.0) -> None:
     import httpx
 
     async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60) as client:
@@ -127,16 +132,19 @@ async def _client(cid: int, base: str, headers: dict, questions: list[str], engi
                 status = r.status_code
             except httpx.HTTPError as exc:
                 status = type(exc).__name__
-            results.append((time.perf_counter() - started, status))
+            if time.monotonic() >= record_from:
+                results.append((time.perf_counter() - started, status))
 
 
 async def _run(base: str, headers: dict, questions: list[str], clients: int, duration: float, engine: str,
-               max_requests: int | None) -> tuple[list, float]:
+               max_requests: int | None, warmup: float = 0.0) -> tuple[list, float]:
+    """Requests sent in the first `warmup` seconds are not counted (full load, caches filling)."""
     results: list = []
     started = time.monotonic()
-    await asyncio.gather(*(_client(c, base, headers, questions, engine, started + duration, results, max_requests)
-                           for c in range(clients)))
-    return results, time.monotonic() - started
+    record_from = started + warmup
+    await asyncio.gather(*(_client(c, base, headers, questions, engine, record_from + duration, results, max_requests,
+                                   record_from) for c in range(clients)))
+    return results, time.monotonic() - max(started, record_from)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,11 +153,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", help="data directory with the index (to start the server)")
     parser.add_argument("--token", help="API token (accounts are not rate-limited)")
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of measured load")
+    parser.add_argument("--warmup", type=float, default=0.0,
+                        help="seconds of full load before measuring (not counted: caches fill, steady state)")
     parser.add_argument("--max-requests", type=int, help="per client, stops earlier")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--engine", default="extractive", choices=("extractive", "llm"))
-    parser.add_argument("--cold", action="store_true", help="disable the search cache of the started server")
+    parser.add_argument("--cold", action="store_true", help="disable the search and query-vector caches of the started server")
     parser.add_argument("--questions", default=str(SHARED / "evals" / "liaison_domain" / "dev.jsonl"))
     parser.add_argument("--out", default=str(RESULTS / "bench_load.json"))
     args = parser.parse_args(argv)
@@ -176,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             httpx.post(base + "/v1/ask", json={"question": q, "engine": args.engine}, headers=headers, timeout=300)
         sampler.start()
         results, elapsed = asyncio.run(_run(base, headers, questions, args.clients, args.duration, args.engine,
-                                            args.max_requests))
+                                            args.max_requests, args.warmup))
         sampler.stop()
         end_mb = sampler.sample()
     finally:
@@ -193,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
             errors[str(status)] = errors.get(str(status), 0) + 1
     summary = {
         "engine": args.engine, "clients": args.clients, "workers": args.workers, "cold": args.cold,
+        "warmup_s": args.warmup, "questions": len(questions),
         "requests": len(results), "seconds": round(elapsed, 1), "throughput_rps": round(len(results) / elapsed, 2),
         "p50_ms": round(_percentile(ok, 50) * 1000, 1), "p95_ms": round(_percentile(ok, 95) * 1000, 1),
         "p99_ms": round(_percentile(ok, 99) * 1000, 1), "mean_ms": round(sum(ok) / max(1, len(ok)) * 1000, 1),
@@ -211,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError:
             previous = {}
     label = f"{args.engine}-{'cold' if args.cold else 'warm'}-c{args.clients}-w{args.workers}"
+    if args.warmup:
+        label += f"-steady{int(args.warmup)}s"
     previous[label] = summary
     save_json(previous, out)
     return 0

@@ -35,4 +35,5 @@ class KnowledgeSettings(BaseSettings):
     fusion_second_chunk_weight: float = Field(0.15, ge=0, le=1, description="A unit's second-best chunk adds this share of its score.")
     fusion_first_chunk_prior: float = Field(0.08, ge=0, le=1, description="Bonus for a unit's first chunk (its lead paragraph).")
     reference_boost: float = Field(1.0, ge=0, description="Added to units whose ref is cited in the query (R767-2, F3155).")
+    query_vector_cache_size: int = Field(2048, ge=0, description="Query vectors kept per process (0 disables).")
     candidates: int = Field(100, ge=10, le=1000, description="Candidates per retriever before fusion.")

@@ -123,7 +123,7 @@ class KnowledgeBase:
         self._lock_path = data_dir / "ingest.lock"
         # Query vectors are reused within a process: the assistant searches the same question several
         # times (routes, filters), and public questions repeat. Vectors are read-only.
-        self._query_vector = lru_cache(maxsize=2048)(self._embed_query)
+        self._query_vector = lru_cache(maxsize=settings.query_vector_cache_size)(self._embed_query)
 
     def _embed_query(self, query: str) -> np.ndarray:
         vector = self.embeddings.embed_matrix([query], is_query=True)[0]

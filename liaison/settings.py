@@ -31,6 +31,7 @@ class CoreSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
+    warm_up: bool = Field(True, description="Each server worker loads the models and the index before accepting requests.")
     cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:8000", "http://127.0.0.1:8000"])
     rate_limit_per_minute: int = Field(30, ge=0, description="Anonymous requests per client IP per minute; 0 disables.")
     public_base_url: str = "http://127.0.0.1:8000"

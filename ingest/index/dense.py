@@ -87,10 +87,8 @@ class DenseStore:
 
     def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) best first."""
-        n = self.count()
-        if n == 0:
-            return []
-        res = self.collection.query(query_embeddings=[vector], n_results=min(k, n), where=where or None,
+        # No count() first (a round trip per query): Chroma returns fewer results when it holds fewer.
+        res = self.collection.query(query_embeddings=[vector], n_results=k, where=where or None,
                                     include=["distances"])
         return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0])]
 
