@@ -27,6 +27,7 @@ GRID = {
     "fusion_question_title_weight": (0.0, 0.1, 0.2, 0.3, 0.45, 0.6),
     "fusion_second_chunk_weight": (0.0, 0.1, 0.15, 0.25),
     "fusion_first_chunk_prior": (0.0, 0.04, 0.08, 0.12),
+    "reference_boost": (0.1, 0.2, 0.3, 0.5, 1.0),
 }
 
 
