@@ -23,8 +23,11 @@ CHILD = textwrap.dedent(r'''
     events = []
     WATCH = ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.sendto", "urllib.Request",
              "http.client.connect", "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn")
+    # matplotlib (imported by unstructured's PDF path) lists local fonts with `fc-list` the first time
+    # it builds its font cache: a local, read-only process, not a network attempt; anything else counts.
+    LOCAL_ONLY = ("fc-list",)
     def hook(event, args):
-        if event in WATCH:
+        if event in WATCH and not (event == "subprocess.Popen" and args and str(args[0]) in LOCAL_ONLY):
             events.append([event, repr(args)[:300]])
     sys.addaudithook(hook)
     from pathlib import Path
