@@ -65,12 +65,16 @@ def _lingua():
 
 
 def detect_language(text: str, hint: str | None = None) -> LanguageGuess:
-    return _detect_cached(text, hint)
+    # Cached (public questions repeat; LanguageGuess is immutable), except very long inputs.
+    return _detect_cached(text, hint) if len(text or "") <= 2000 else _detect(text, hint)
 
 
 @lru_cache(maxsize=4096)
 def _detect_cached(text: str, hint: str | None) -> LanguageGuess:
-    # Cached: lingua costs ~2 ms a call and public questions repeat; LanguageGuess is immutable.
+    return _detect(text, hint)
+
+
+def _detect(text: str, hint: str | None) -> LanguageGuess:
     scores: dict[str, float] = {}
     tokens = _TOKEN.findall(fold(text))
     for lang, words in _WORDS.items():

@@ -57,9 +57,17 @@ def terms(text: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=16384)
 def term_set(text: str) -> frozenset[str]:
-    # Cached: the same passages come back for many questions (immutable result, safe to share).
+    # Cached: the same passages come back for many questions (immutable result, safe to share);
+    # very long texts (a pasted document) are not kept.
+    return _cached_term_set(text) if len(text) <= _CACHE_MAX_CHARS else frozenset(terms(text))
+
+
+_CACHE_MAX_CHARS = 5000
+
+
+@lru_cache(maxsize=16384)
+def _cached_term_set(text: str) -> frozenset[str]:
     return frozenset(terms(text))
 
 
