@@ -12,6 +12,7 @@ from assistant.answer import AnswerContext, Cited, Draft
 from assistant.gloss import gloss
 from assistant.language import ANSWER_LANGUAGES
 from assistant.messages import LANGUAGE_NAMES, msg
+from assistant.retrieval import OTHER_DIRECTION, OTHER_PLACE
 from assistant.sources import describe
 from assistant.evidence import concept_coverage
 from assistant.terms import coverage, term_set
@@ -73,6 +74,7 @@ def _candidates(ctx: AnswerContext):
     for pi, passage in enumerate(ctx.passages[:_MAX_PASSAGES]):
         heading = fold(passage.title)
         prior = 1.0 / (1.0 + 0.6 * pi)
+        mismatched = bool({OTHER_DIRECTION, OTHER_PLACE} & set(passage.routes))
         for pos, sentence in enumerate(statements(passage.text)):
             if len(sentence) < _MIN_CHARS or fold(sentence) == heading or " > " in sentence:
                 continue
@@ -90,6 +92,8 @@ def _candidates(ctx: AnswerContext):
             if cov < 0.12:
                 continue
             score = 0.7 * cov + 0.3 * prior + (0.1 if ctx.regime_terms and ctx.regime_terms & s_terms else 0.0)
+            if mismatched:  # same words, other situation (retrieval's demotion): quote it only if nothing fits better
+                score *= 0.7
             if asks_quantity and _QUANTITY_S.search(fold(sentence)):
                 score += 0.12
             out.append((score, pi, pos, sentence))

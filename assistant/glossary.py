@@ -75,6 +75,8 @@ _GLOSSARY: dict[str, str] = {
     "msa": "mutualite sociale agricole", "cps": "caisse prevoyance sociale polynesie",
     "cafat": "caisse compensation prestations familiales accidents travail prevoyance",
     # informal French (chat) -> the words of the texts
+    "m'envoie": "detache detachement", "m'envoient": "detache detachement", "envoye": "detache detachement",
+    "mute": "detache detachement", "mutation": "detachement",
     "secu": "securite sociale", "la secu": "securite sociale", "max": "maximum maximale", "boite": "entreprise employeur",
     "bosse": "travaille activite", "bossé": "travaille activite", "taf": "travail emploi", "boulot": "travail emploi",
     "rembourse": "remboursement rembourse", "dure": "duree", "combien de temps": "duree", "retraite": "retraite pension",

@@ -4,19 +4,23 @@ about that country/territory, fused by rank), and a short-lived result cache."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.direction import question_direction, text_direction
 from assistant.glossary import french_terms
 from assistant.guard import drop_instructions
-from assistant.places import places_in
+from assistant.places import EU_EEA_CH, TERRITORIES, places_in
 
 # Places not used for routing: France is in almost every text.
 _NO_ROUTE = {"FR"}
 _RRF_K = 20
+OTHER_DIRECTION, OTHER_PLACE = "other-direction", "other-place"  # route labels of demoted passages
+_MISMATCH = 0.75  # a passage about another situation drops ~5 ranks (RRF scale), not out of sight
 _MAX_QUERY = 3900  # the knowledge base refuses queries above 4000 characters
 
 
@@ -117,6 +121,32 @@ def _has_country(hit, code: str) -> bool:
     return f"|{code}|" in str(hit.metadata.get("countries", ""))
 
 
+def _places_of(passage: Passage) -> set[str]:
+    return set(re.findall(r"[A-Z]{2}", str(passage.meta.get("countries", "")))) - {"FR"}
+
+
+def _demote_mismatches(query: str, passages) -> None:
+    """Texts about the opposite move (a sheet on postings into France for a posting abroad, and the
+    reverse) or about a French territory the question does not name (the Mayotte decree for a posting
+    to Germany) drop a few ranks: they share the words, not the situation. Unknown stays neutral."""
+    direction = question_direction(query)
+    named = set(places_in(query))
+    asked = named - {"FR"}
+    asked_eu = any(c in EU_EEA_CH for c in asked)
+    for passage in passages:
+        if direction and text_direction(passage.title) not in (None, direction):
+            passage.fused *= _MISMATCH
+            passage.routes.append(OTHER_DIRECTION)
+        # Only French territories: their coordination texts are *about* them, while the country tags of
+        # other texts also come from passing mentions. EU-wide texts fit any member state and France.
+        codes = _places_of(passage)
+        about = codes & TERRITORIES
+        eu_fits = "EU" in codes and (asked_eu or not asked)
+        if named and about and not (about & asked) and not eu_fits:
+            passage.fused *= _MISMATCH
+            passage.routes.append(OTHER_PLACE)
+
+
 def retrieve(kb, query: str, *, language: str = "fr", filters: dict | None = None, as_of: int | None = None,
              k: int = 8, internal: bool = False) -> list[Passage]:
     """Passages for `query`, best first. Raises ValueError for bad filters (from the knowledge base).
@@ -147,6 +177,7 @@ def retrieve(kb, query: str, *, language: str = "fr", filters: dict | None = Non
                 passage = fused[key] = Passage(hit=hit, rank=0, text=drop_instructions(hit.text))
             passage.fused += 1.0 / (_RRF_K + rank + 1)
             passage.routes.append(route)
+    _demote_mismatches(query, fused.values())
     ranked = sorted(fused.values(), key=lambda p: p.fused, reverse=True)[:k]
     for i, passage in enumerate(ranked):
         passage.rank = i
