@@ -127,12 +127,13 @@ async def _client(cid: int, base: str, headers: dict, questions: list[str], engi
             i += 1
             sent += 1
             started = time.perf_counter()
+            counted = time.monotonic() >= record_from  # sent after the warm-up
             try:
                 r = await client.post("/v1/ask", json={"question": question, "engine": engine})
                 status = r.status_code
             except httpx.HTTPError as exc:
                 status = type(exc).__name__
-            if time.monotonic() >= record_from:
+            if counted:
                 results.append((time.perf_counter() - started, status))
 
 
