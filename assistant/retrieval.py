@@ -122,7 +122,7 @@ def _has_country(hit, code: str) -> bool:
 
 
 def _places_of(passage: Passage) -> set[str]:
-    return set(re.findall(r"[A-Z]{2}", str(passage.meta.get("countries", "")))) - {"FR"}
+    return set(re.findall(r"[A-Z]{2}", str(passage.meta.get("countries", ""))))
 
 
 def _demote_mismatches(query: str, passages) -> None:
