@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "intake.cli",          # applicable, cases
     "reports.cli",         # stats, report
     "liaison.admin_cli",   # users, db
+    "liaison.ops_cli",     # backup, restore
 )
 
 

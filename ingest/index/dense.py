@@ -18,7 +18,8 @@ class IndexMismatchError(RuntimeError):
     pass
 
 
-def _client(chroma_url: str | None, persist_dir: Path):
+def chroma_client(chroma_url: str | None, persist_dir: Path):
+    """A Chroma client: the server at `chroma_url`, else the embedded store in `persist_dir`."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -37,7 +38,7 @@ class DenseStore:
     def __init__(self, *, chroma_url: str | None, persist_dir: Path, collection: str, model_id: str, dim: int) -> None:
         if not 3 <= len(collection) <= 512:
             raise ValueError("collection name must be 3-512 characters")
-        self.client = _client(chroma_url, persist_dir)
+        self.client = chroma_client(chroma_url, persist_dir)
         self.model_id = model_id
         self.collection = self.client.get_or_create_collection(
             name=collection,
