@@ -35,6 +35,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "social-security liaison centre. Every answer cites the article and document it comes from.",
     )
     app.state.settings = settings
+    from api.observability import ObservabilityMiddleware, configure_logging
+
+    configure_logging(settings.log_level, settings.log_format)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -59,6 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for name in ROUTER_MODULES:
         module = importlib.import_module(name)
         app.include_router(module.router)
+    # Outermost: request ids and metrics cover every response, errors and CORS refusals included.
+    app.add_middleware(ObservabilityMiddleware)
     return app
 
 

@@ -25,6 +25,9 @@ class CoreSettings(BaseSettings):
         None, description="SQLAlchemy URL; default: SQLite file `<data_dir>/liaison.db`. "
         "PostgreSQL: postgresql+psycopg://user@127.0.0.1:5432/db")
     log_level: str = "INFO"
+    log_format: str = Field("text", description="`json`: one JSON object per log line with request ids (servers); `text`: plain.")
+    redis_url: str | None = Field(None, description="Redis for state shared by all workers and machines "
+                                  "(redis://127.0.0.1:6379/0); checked by /ready.")
     # Key for encrypting personal fields at rest (urlsafe base64, 32 bytes: Fernet key). When unset a key
     # file is generated in data_dir on first use (fine for the demo, not for production).
     encryption_key: str | None = None
@@ -43,6 +46,13 @@ class CoreSettings(BaseSettings):
         if value.upper() not in allowed:
             raise ValueError(f"log_level must be one of {allowed}, got {value!r}")
         return value.upper()
+
+    @field_validator("log_format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        if value not in ("text", "json"):
+            raise ValueError(f"log_format must be one of ('text', 'json'), got {value!r}")
+        return value
 
     @property
     def resolved_database_url(self) -> str:

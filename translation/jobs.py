@@ -285,7 +285,8 @@ def run_job(settings, db_url: str, job_id: str, *, chat_model=None, overrides: d
     if only_file is not None:
         files = [f for f in files if f[0] == only_file]
     translator = Translator(settings, db_url=db_url, chat_model=chat_model)
-    deadline = time.monotonic() + settings.translation_job_timeout_s
+    job_started = time.monotonic()
+    deadline = job_started + settings.translation_job_timeout_s
     last_check = [0.0, False]
 
     def cancelled() -> bool:
@@ -363,6 +364,7 @@ def run_job(settings, db_url: str, job_id: str, *, chat_model=None, overrides: d
                           .values(status="cancelled", error=str(exc)))
                 s.execute(update(Job).where(Job.id == job_id).values(status="cancelled", finished_at=_now(),
                                                                      error=str(exc)))
+            _count_job("cancelled", job_started)
             return "cancelled"
         except TranslationError as exc:
             with session_scope(db_url) as s:
@@ -383,7 +385,15 @@ def run_job(settings, db_url: str, job_id: str, *, chat_model=None, overrides: d
         s.execute(update(Job).where(Job.id == job_id).values(
             status=status, finished_at=_now(), progress_done=1000,
             error="; ".join(errors)[:2000] if errors else None))
+    _count_job(status, job_started)
     return status
+
+
+def _count_job(status: str, started: float) -> None:
+    from liaison import metrics
+
+    metrics.TRANSLATION_JOBS.labels(status).inc()
+    metrics.TASK_DURATION.labels("translation").observe(time.monotonic() - started)
 
 
 __all__ = ["create_job", "job_public", "list_jobs", "request_cancel", "delete_job_files", "purge_expired",
