@@ -18,7 +18,8 @@ log = logging.getLogger("liaison.api")
 ROUTER_MODULES = (
     "api.routes.health",
     "api.routes.knowledge",    # /v1/search, /v1/documents
-    "api.routes.assistant",    # /v1/ask, /v1/feedback, /v1/inquiries, /v1/chat/completions
+    "api.routes.assistant",    # /v1/ask, /v1/feedback, /v1/inquiries
+    "api.routes.openai_compat",  # OpenAI-compatible /v1/models, /v1/embeddings, /v1/chat/completions
     "api.routes.web",          # /widget.js, /demo, /console
     "api.routes.translation",  # LibreTranslate-compatible /translate ... and /v1/translation/...
     "api.routes.intake",       # /v1/applicable, /v1/cases ...
