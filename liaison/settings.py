@@ -38,8 +38,8 @@ class CoreSettings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:8000", "http://127.0.0.1:8000"])
     rate_limit_per_minute: int = Field(30, ge=0, description="Anonymous requests per client IP per minute; 0 disables.")
     public_base_url: str = "http://127.0.0.1:8000"
-    # OpenAI-compatible POST /v1/embeddings: one request holds the embedding model (shared with the
-    # assistant's queries) while it runs, so its size is bounded (~2 s per 1000 tokens on 2 cores).
+    # OpenAI-compatible POST /v1/embeddings: the embedding model is shared with the assistant's questions,
+    # so a request's size is bounded (measured 2-10 s per 1000 tokens on a shared, busy 2-core machine).
     embeddings_max_inputs: int = Field(512, ge=1, le=4096, description="Texts per /v1/embeddings request.")
     embeddings_max_input_tokens: int = Field(
         4096, ge=16, le=65536, description="Model tokens per text (texts over 512 tokens are embedded in windows).")

@@ -40,6 +40,7 @@ _CHAT_DESCRIPTIONS = {
            "citations); falls back to the extractive answer when verification fails or no LLM is installed.",
 }
 _SIDES = ("query", "passage")
+_BATCH = 8  # texts per model call in /v1/embeddings
 
 
 # --- models -------------------------------------------------------------------------------------------
@@ -143,6 +144,8 @@ def _texts(body: EmbeddingRequest, settings) -> list[str]:
 
 
 def _embed(body: EmbeddingRequest, settings) -> EmbeddingResponse:
+    import numpy as np
+
     embeddings = _embeddings(settings)
     is_query = _side(body, embeddings.model_id)
     if body.dimensions is not None and body.dimensions != embeddings.dim:
@@ -157,7 +160,10 @@ def _embed(body: EmbeddingRequest, settings) -> EmbeddingResponse:
     if total > settings.embeddings_max_request_tokens:
         raise OpenAIError(400, f"the inputs have {total} tokens together; at most "
                           f"{settings.embeddings_max_request_tokens} per request: send fewer per request", param="input")
-    vectors = embeddings.embed_matrix(texts, is_query=is_query)  # L2-normalised float32, as the index stores them
+    # L2-normalised float32, as the index stores them. In small batches: the model is shared with the
+    # assistant's questions (one call at a time), which then wait for a batch, not for the whole request.
+    vectors = np.concatenate([embeddings.embed_matrix(texts[i:i + _BATCH], is_query=is_query)
+                              for i in range(0, len(texts), _BATCH)])
     if body.encoding_format == "base64":
         data = [base64.b64encode(v.astype("<f4").tobytes()).decode("ascii") for v in vectors]
     else:
