@@ -27,11 +27,11 @@ def client(api_server):
 def stored(tmp_path_factory, shared_corpus):
     """Texts and vectors as ingest stored them: passages (chunks, `passage: ` side) and unit titles
     (`query: ` side), from a copy of the test knowledge base the server also serves."""
-    from ingest.index.dense import _client
+    from ingest.index.dense import chroma_client
 
     env = kb_env.build(tmp_path_factory.getbasetemp() / "assistant-kb", shared_corpus)
     data_dir = kb_env.copy_of(env, tmp_path_factory.mktemp("stored") / "data")
-    chroma = _client(None, data_dir / "chroma")
+    chroma = chroma_client(None, data_dir / "chroma")
 
     def sample(name: str, n: int) -> tuple[list[str], np.ndarray]:
         got = chroma.get_collection(name).get(limit=n, include=["documents", "embeddings"])
