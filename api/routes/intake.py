@@ -68,18 +68,20 @@ def get_applicable(
     _caller: PublicActorDep,
     home: Annotated[str, Query(max_length=2, examples=["FR"], description="state of usual work / affiliation")],
     work: Annotated[str, Query(max_length=2, examples=["DE"], description="state or territory of work")],
-    status: Annotated[str, Query(max_length=20, examples=["employed"], description="employed | self_employed | civil_servant")],
+    status: Annotated[str, Query(max_length=20, examples=["employed"],
+                                 description="employed | self_employed (self-employed) | civil_servant | student | seafarer | flight_crew")],
     start: Annotated[dt.date, Query(examples=["2026-01-01"])],
     end: Annotated[dt.date, Query(examples=["2028-07-01"])],
     nationality: Annotated[str | None, Query(max_length=5, description="ISO code or group fr|eu|third")] = None,
     previous_months: Annotated[float, Query(ge=0, le=600)] = 0.0,
     lang: Annotated[str | None, Query(pattern="^(fr|en)$")] = None,
+    previous_end: Annotated[dt.date | None, Query(description="last day of the previous posting to the same state")] = None,
 ) -> dict[str, Any]:
     from intake.rules import RulesError, applicable
 
     try:
         return applicable(home, work, status, start, end, nationality=nationality, previous_months=previous_months,
-                          lang=pick_lang(request, lang)).to_dict()
+                          previous_end=previous_end, lang=pick_lang(request, lang)).to_dict()
     except RulesError as exc:
         raise Invalid(str(exc), code="applicable_invalid") from exc
 

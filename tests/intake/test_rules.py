@@ -40,7 +40,7 @@ def test_within_the_maximum_is_standard_and_previous_months_count():
     ("PF", "employed", 36, "pf-1994"), ("YT", "employed", 6, "yt-2005"),
     ("US", "employed", 60, "bilateral-us"), ("US", "self_employed", 24, "bilateral-us"),
     ("DZ", "employed", 36, "bilateral-dz"), ("CM", "employed", 6, "bilateral-cm"),
-    ("JP", "employed", 36, "fr-css-l761-2"),
+    ("JP", "employed", 60, "bilateral-jp"), ("TH", "employed", 36, "fr-css-l761-2"),
 ])
 def test_instrument_and_maximum_by_state(work, status, months, family):
     r = applicable("FR", work, status, D(2026, 1, 1), D(2026, 3, 31))
@@ -48,20 +48,24 @@ def test_instrument_and_maximum_by_state(work, status, months, family):
 
 
 def test_unknown_terms_say_check_the_agreement_instead_of_guessing():
-    # No agreement held for Japan: French law applies unless an agreement exists -> flagged.
-    r = applicable("FR", "JP", "employed", D(2026, 1, 1), D(2026, 12, 31))
-    assert r.check_the_agreement and any("check the agreement" in n for n in r.notes)
+    # Israel: the convention applies but its posting terms are not held -> agent, never L761-2.
+    r = applicable("FR", "IL", "employed", D(2026, 1, 1), D(2026, 12, 31))
+    assert r.route == "check" and r.check_the_agreement and not r.terms_known
+    assert r.instrument["family"] == "bilateral-il" and r.handled_by["centre"]
+    assert any("17 December 1965" in n and "not in the knowledge base" in n for n in r.notes)
     # The table has no self-employed terms for Algeria.
     r = applicable("FR", "DZ", "self_employed", D(2026, 1, 1), D(2026, 12, 31))
-    assert r.route == "check" and r.check_the_agreement and r.instrument is None
+    assert r.route == "check" and r.check_the_agreement and r.max_months is None and not r.terms_known
+    assert r.instrument["family"] == "bilateral-dz"  # the agreement applies; its terms for this status are not held
     # Exemption for a worker from a state without an instrument held.
-    r = applicable("JP", "FR", "employed", D(2026, 1, 1), D(2026, 12, 31))
+    r = applicable("TH", "FR", "employed", D(2026, 1, 1), D(2026, 12, 31))
     assert r.route == "check" and r.direction == "inbound"
     # Mayotte: the text held states no extension.
     r = applicable("FR", "YT", "employed", D(2026, 1, 1), D(2026, 12, 31))
     assert r.exceeds_max and r.check_the_agreement
+    # Civil servants under EU rules: art. 11(3)(b), no time limit (text not held: said so).
     r = applicable("FR", "DE", "civil_servant", D(2026, 1, 1), D(2026, 12, 31))
-    assert r.route == "check" and r.check_the_agreement
+    assert r.route == "standard" and "11(3)(b)" in r.legal_basis and r.max_months is None
 
 
 def test_reciprocal_exemption_and_historical_convention():
