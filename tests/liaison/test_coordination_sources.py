@@ -61,6 +61,7 @@ def test_agreement_source_states_the_fact(shared_corpus, family, agreement, src)
     if src.evidences == "signed" and agreement.signed:
         assert agreement.signed in found, f"{family}: signed {agreement.signed} not in {quote!r}"
     elif src.evidences == "in_force_from":
+        found += [dt.date(int(y), 1, 1) for y in re.findall(r"from (\d{4}) onwards", quote)]
         assert agreement.in_force_from in found, f"{family}: in force {agreement.in_force_from} not in {quote!r}"
     elif src.evidences == "in_force_to":
         # The quote gives the day the replacing text took effect, or "before <year>".
