@@ -200,10 +200,22 @@ def _nationality_ok(ag: Agreement, nationality: str | None, group: str | None, o
     return None
 
 
-def _pick(candidates: list[Agreement], rules: RulesTable, status: str) -> Agreement | None:
+def _in_force(a: Agreement, rules: RulesTable, other: str, french_side: str, outbound: bool, day: dt.date) -> bool:
+    if not a.in_force_on(day):
+        return False
+    if a.until_replaced_by:  # e.g. Regulation 1408/71 until the state's Regulation 883/2004 date
+        successor = rules.agreement(a.until_replaced_by)
+        return not (successor and successor.covers(other, french_side, outbound, day))
+    return True
+
+
+def _pick(candidates: list[Agreement], rules: RulesTable, end: dt.date) -> Agreement | None:
     def has_rows(a: Agreement) -> bool:
         return bool(rules.rows(a.terms_from or a.family))
-    ordered = sorted(candidates, key=lambda a: (a.family == "bilateral-unlisted", not has_rows(a)))
+    # A UK posting begun before 2021 and running into 2021 is the Withdrawal Agreement's case.
+    spans_brexit = any(a.family == "uk-withdrawal-agreement" and a.in_force_to and end > a.in_force_to for a in candidates)
+    ordered = sorted(candidates, key=lambda a: (not (spans_brexit and a.family == "uk-withdrawal-agreement"),
+                                                a.family == "bilateral-unlisted", not has_rows(a)))
     return ordered[0] if ordered else None
 
 
@@ -295,14 +307,15 @@ def applicable(
     result.direction = "outbound" if outbound else "inbound"
 
     candidates = rules.agreements_for(other, french_side, outbound, start)
-    for hist in (a for a in candidates if not a.in_force_on(start) and a.kind != "eu_regulation"):
+    live = [a for a in candidates if _in_force(a, rules, other, french_side, outbound, start)]
+    for hist in (a for a in candidates if a not in live and a.kind != "eu_regulation"):
         if hist.family not in {o["family"] for o in result.other_instruments}:
             result.other_instruments.append(_instrument_summary(None, hist, lang))
             kind = "Historical text, not applied here" if hist.historical or (hist.in_force_to and start > hist.in_force_to) \
                 else "Not in force on the start date"
             kind_fr = "Texte historique, non appliqué ici" if kind.startswith("Historical") else "Pas en vigueur à la date de début"
             notes.append(_tr(lang, f"{kind}: {hist.name(lang)}.", f"{kind_fr} : {hist.name(lang)}."))
-    ag = _pick([a for a in candidates if a.in_force_on(start)], rules, status)
+    ag = _pick(live, rules, end)
 
     if ag is None:
         return _no_instrument(result, rules, french_side, other, outbound, status, lang, start)
@@ -419,6 +432,11 @@ def _no_instrument(result: Applicability, rules: RulesTable, french_side: str, o
         return _agent(result, None, lang, _tr(
             lang, f"No coordination text between {places.place_name(french_side)} and {label} is in the knowledge base (CSS L761-2 covers postings abroad from metropolitan France and the overseas departments only).",
             f"Aucun texte de coordination entre {places.place_name(french_side, 'fr')} et {label} n'est dans la base de connaissances (l'art. L761-2 CSS ne vise que les détachements à l'étranger depuis la métropole et les départements d'outre-mer)."))
+    joined = [g for g in ("EU", "EEA", "CH") if other in places.group_members(g)]
+    if joined:
+        return _agent(result, None, lang, _tr(
+            lang, f"On {start.isoformat()} {label} was not yet under EU coordination; the instrument that applied before is not in the knowledge base.",
+            f"Le {start.isoformat()}, {label} ne relevait pas encore de la coordination européenne ; l'instrument applicable auparavant n'est pas dans la base de connaissances."))
     if not outbound:
         return _agent(result, None, lang, _tr(
             lang, f"No instrument in the knowledge base exempts a person working in France from French affiliation for {label}: check the agreement.",

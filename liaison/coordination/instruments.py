@@ -68,13 +68,15 @@ class Agreement:
     issued_by: str = ""
     decides_exception: str = ""
     repost_gap_months: int = 0
+    until_replaced_by: str = ""
+    partners_excluded: tuple[str, ...] = ()
     undated_membership: bool = False  # partners' groups taken whole (Reg. 1408/71 predates the dates)
 
     def name(self, lang: str = "en") -> str:
         return self.name_fr if lang == "fr" else self.name_en
 
     def partner_codes(self, day: dt.date | None = None) -> frozenset[str]:
-        return places.resolve(self.partners, None if self.undated_membership else day)
+        return places.resolve(self.partners, None if self.undated_membership else day) - set(self.partners_excluded)
 
     def french_codes(self, day: dt.date | None = None) -> frozenset[str]:
         return places.resolve(self.french_scope, day)
@@ -166,7 +168,8 @@ class RulesTable:
     def agreements_for(self, other: str, french_side: str, outbound: bool,
                        day: dt.date | None = None) -> list[Agreement]:
         """Instruments naming `other` as partner (any date; "*" rows excluded)."""
-        return [a for a in self.agreements if "*" not in a.partners and a.covers(other, french_side, outbound, day)]
+        return [a for a in self.agreements if "*" not in a.partners and a.kind != "no_agreement"
+                and a.covers(other, french_side, outbound, day)]
 
     def for_country(self, other: str, french_side: str, outbound: bool) -> list[Instrument]:
         fams = {a.family for a in self.agreements_for(other, french_side, outbound)}
@@ -184,6 +187,7 @@ def _agreement(raw: dict[str, Any]) -> Agreement:
             if raw.get(key):
                 raw[key] = dt.date.fromisoformat(raw[key])
         raw["partners"] = tuple(raw["partners"])
+        raw["partners_excluded"] = tuple(raw.get("partners_excluded", ()))
         raw["french_scope"] = tuple(raw.get("french_scope", ("@FR_DOM",)))
         if isinstance(raw.get("nationality"), list):
             raw["nationality"] = tuple(raw["nationality"])
