@@ -108,6 +108,9 @@ PERSON_STATUS_LABELS: dict[str, tuple[str, str]] = {
     "employed": ("Salarié", "Employed"),
     "self_employed": ("Non salarié (indépendant)", "Self-employed"),
     "civil_servant": ("Fonctionnaire", "Civil servant"),
+    "student": ("Étudiant", "Student"),
+    "seafarer": ("Marin", "Seafarer"),
+    "flight_crew": ("Personnel navigant (aviation)", "Flight crew"),
 }
 
 ATTACHMENT_KIND_LABELS: dict[str, tuple[str, str]] = {

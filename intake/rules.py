@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from liaison.coordination.decide import (  # noqa: F401
-    CHECK_THE_AGREEMENT, Applicability, add_months, applicable, months_between, normalise_status,
+    CHECK_THE_AGREEMENT, STATUS_ALIASES, Applicability, add_months, applicable, months_between, normalise_status,
 )
 from liaison.coordination.instruments import (  # noqa: F401
     EXTENSION_KINDS, NATIONALITY_GROUPS, ROUTES, RULES_FILE, STATUSES, Instrument, RuleSource, RulesError,

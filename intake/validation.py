@@ -15,7 +15,7 @@ from typing import Any
 from intake.config import CASE_TYPES
 from intake.countries import FRANCE_DOM, is_country
 from intake.messages import ATTACHMENT_KIND_LABELS, both, message
-from intake.rules import STATUSES, Applicability, RulesError, add_months, applicable, months_between
+from intake.rules import STATUS_ALIASES, STATUSES, Applicability, RulesError, add_months, applicable, months_between
 from liaison.pii import iban_is_valid, nir_is_valid, normalize_identifier, siret_is_valid
 
 MIN_DATE = dt.date(1900, 1, 1)
@@ -248,6 +248,8 @@ def validate_form(
 
     for key, allowed in (("status", STATUSES), ("request_kind", REQUEST_KINDS)):
         value = c.text(key, c.raw.get(key), 40)
+        if value is not None and key == "status":
+            value = STATUS_ALIASES.get(value.strip().lower(), value)  # "self-employed" as well
         if value is not None:
             if value not in allowed:
                 c.err(key, "status_invalid" if key == "status" else "choice_invalid", allowed=", ".join(allowed))

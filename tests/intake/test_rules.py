@@ -122,3 +122,39 @@ def test_cli_applicable_json(capsys):
     assert main(["applicable", "--home", "FR", "--work", "ZZ", "--status", "employed", "--start", "2026-01-01",
                  "--end", "2028-07-01"]) == 2
     assert "ISO 3166" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("start,end,needle", [("1900-01-01", "2099-12-31", "outside 1950-2100"),
+                                              ("2026-01-01", "2099-12-31", "at most 10 years")])
+def test_cli_absurd_dates_are_clear_errors(capsys, start, end, needle):
+    from liaison.cli import main
+
+    assert main(["applicable", "--home", "FR", "--work", "DE", "--status", "employed", "--start", start,
+                 "--end", end, "--json"]) == 2
+    assert needle in capsys.readouterr().err
+
+
+def test_cli_new_keys_and_status_spelling(capsys):
+    from liaison.cli import main
+
+    assert main(["applicable", "--home", "FR", "--work", "IL", "--status", "self-employed", "--start", "2026-01-01",
+                 "--end", "2026-12-31", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["status"] == "self_employed" and out["terms_known"] is False and out["handled_by"]["code"] == "centre"
+    assert out["instrument"]["in_force_from"] == "1966-10-01" and out["instrument"]["in_force_to"] is None
+    assert out["next_steps"]
+    assert main(["applicable", "--home", "FR", "--work", "DE", "--status", "employed", "--start", "2026-03-01",
+                 "--end", "2027-02-28", "--previous-months", "20", "--previous-end", "2026-01-14", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["chained"] is True and out["route"] == "exception"
+
+
+@pytest.mark.integration
+def test_api_applicable_absurd_input_is_a_clear_400_not_500(client):
+    base = {"home": "FR", "work": "DE", "status": "employed"}
+    r = client.get("/v1/applicable", params={**base, "start": "1900-01-01", "end": "2099-12-31"})
+    assert 400 <= r.status_code < 500 and "1950-2100" in r.text
+    r = client.get("/v1/applicable", params={**base, "start": "2026-01-01", "end": "2099-12-31"})
+    assert 400 <= r.status_code < 500 and "10 years" in r.text
+    r = client.get("/v1/applicable", params={**base, "status": "self-employed", "start": "2026-01-01", "end": "2026-12-31"})
+    assert r.status_code == 200 and {"handled_by", "terms_known", "next_steps"} <= set(r.json())
