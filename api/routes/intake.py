@@ -40,7 +40,8 @@ Supervisor = Annotated[Principal, Depends(require_role("supervisor"))]
 StatsReader = Annotated[Principal, Depends(require_role("statistician", "supervisor"))]
 Staff = Annotated[Principal, Depends(require_role("officer", "supervisor"))]
 ACTION_NAMES = ("submit", "start_review", "request_information", "provide_information", "propose_decision",
-                "approve", "return_proposal", "withdraw", "close", "reopen")
+                "approve", "return_proposal", "withdraw", "close", "reopen", "request_other_state",
+                "record_other_state_reply")
 
 
 def _public_actor(request: Request, principal: RateLimitedPrincipal):
@@ -175,7 +176,8 @@ def update_case(request: Request, reference: RefPath, body: CaseUpdate, service:
 
 @api.post("/cases/{reference}/actions/{action}", response_model=CasePublic,
           summary="Workflow step: submit, start_review, request_information, provide_information, "
-                  "propose_decision, approve, return_proposal, withdraw, close, reopen",
+                  "propose_decision, approve, return_proposal, withdraw, close, reopen, request_other_state "
+                  "(EESSI A001 sent), record_other_state_reply (A002/A011 received)",
           responses={403: {"description": "role may not do this (or four-eyes rule)"},
                      409: {"description": "not allowed from the current status, or stale version"}})
 def act(
@@ -185,7 +187,7 @@ def act(
     return service.act(actor, reference, action, version=body.version, message=body.message,
                        reason_code=body.reason_code, decision=body.decision, period_start=body.period_start,
                        period_end=body.period_end, conditions=body.conditions, legal_basis=body.legal_basis,
-                       lang=pick_lang(request))
+                       sed=body.sed, exchanged_on=body.exchanged_on, lang=pick_lang(request))
 
 
 @api.post("/cases/{reference}/assign", response_model=CasePublic, summary="Assign to an officer and/or a team")

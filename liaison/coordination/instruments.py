@@ -68,6 +68,7 @@ class Agreement:
     issued_by: str = ""
     decides_exception: str = ""
     repost_gap_months: int = 0
+    deemed_consent_days: int = 0  # silence of the other state = consent after this many days (0: no text sets one)
     until_replaced_by: str = ""
     partners_excluded: tuple[str, ...] = ()
     undated_membership: bool = False  # partners' groups taken whole (Reg. 1408/71 predates the dates)
