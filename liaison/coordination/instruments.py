@@ -32,17 +32,7 @@ class RulesError(ValueError):
     """Invalid question or invalid rules data; the message lists allowed values."""
 
 
-@dataclass(frozen=True)
-class RuleSource:
-    root: str
-    path: str
-    ref: str
-    article: str
-    evidences: str
-    duration: str = ""
-    quote: str = ""
-    table_row: str = ""
-    column: str = ""
+RuleSource = Source  # the posting rows' sources: same shape as every other source
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,19 @@ GENERAL_SCHEME = "general"
 
 @dataclass(frozen=True)
 class Source:
-    held: bool
+    """Where a fact was read. `held`: a file of the shared corpus (`path`, unit `ref`, table cell
+    `table_row`/`column`, exact `quote`, `duration` phrase); otherwise an official publication the
+    knowledge base does not hold (`ref`, `url`)."""
+
+    held: bool = True
+    root: str = "shared"
     path: str = ""
     ref: str = ""
+    article: str = ""
     table_row: str = ""
     column: str = ""
     quote: str = ""
+    duration: str = ""
     url: str = ""
     evidences: str = ""
 
