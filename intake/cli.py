@@ -85,7 +85,10 @@ def _applicable(args) -> int:
     print(f"instrument: {inst['name'] if inst else 'none found'}")
     if inst:
         print(f"legal reference: {inst['legal_reference']}")
-        print(f"maximum: {data['max_months']} months (standard route until {data['max_end']})")
+        if data["max_months"]:
+            print(f"maximum: {data['max_months']} months (standard route until {data['max_end']})")
+        else:
+            print("maximum: not in the knowledge base" if not data.get("terms_known") else "maximum: none")
     print(f"requested: {data['total_months']} months ({data['start']} to {data['end']})")
     print(f"exceeds maximum: {'yes' if data['exceeds_max'] else 'no'}")
     print(f"route: {data['route']}")
@@ -95,8 +98,6 @@ def _applicable(args) -> int:
         print("check the agreement")
     if data.get("handled_by"):
         print(f"handled by: {data['handled_by']['text']}")
-    for note in data["notes"]:
-        print(f"note: {note}")
     for step in data.get("next_steps") or []:
         print(f"next step: {step}")
     for note in data["notes"]:

@@ -26,7 +26,8 @@ MAX_PREVIOUS_POSTINGS = 20
 MIN_REASONS_CHARS = 20
 REQUEST_KINDS = ("initial", "extension")
 ATTACHMENT_KINDS = tuple(ATTACHMENT_KIND_LABELS)
-# Contiguous postings to the same state (gap of at most this many days) count as one posting.
+# Earlier postings to the same state separated by at most this many days are read as one earlier
+# posting; the gap with the requested period is the instrument's rule (liaison.coordination).
 CONTIGUOUS_GAP_DAYS = 31
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
@@ -184,18 +185,25 @@ class _Checker:
         return code
 
 
-def _previous_months(previous: list[dict[str, Any]], work: str | None, start: dt.date | None) -> float:
-    """Months of earlier postings to the same state forming one chain with the requested period."""
+def _previous_months(previous: list[dict[str, Any]], work: str | None,
+                     start: dt.date | None) -> tuple[float, dt.date | None]:
+    """Months of the latest earlier posting to the same state (with the postings contiguous to it) and
+    the day it ended. Whether they form one posting with the requested period is the instrument's
+    rule (Decision A2: under two months' gap), decided by `applicable`."""
     if not work or not start:
-        return 0.0
-    chain_start = start
-    total = 0.0
-    for p in sorted((p for p in previous if p.get("country") == work and p.get("end_date")),
-                    key=lambda p: p["end_date"], reverse=True):
-        if 0 <= (chain_start - p["end_date"]).days <= CONTIGUOUS_GAP_DAYS:
-            total += months_between(p["start_date"], p["end_date"])
-            chain_start = p["start_date"]
-    return round(total, 1)
+        return 0.0, None
+    same = sorted((p for p in previous if p.get("country") == work and p.get("end_date") and p["end_date"] < start),
+                  key=lambda p: p["end_date"], reverse=True)
+    if not same:
+        return 0.0, None
+    last_end = same[0]["end_date"]
+    total, chain_start = 0.0, None
+    for p in same:
+        if chain_start is not None and not 0 <= (chain_start - p["end_date"]).days <= CONTIGUOUS_GAP_DAYS:
+            break
+        total += months_between(p["start_date"], p["end_date"])
+        chain_start = p["start_date"]
+    return round(total, 1), last_end
 
 
 def validate_form(
@@ -347,10 +355,11 @@ def validate_form(
     status = c.form.get("status")
     if home and work and start and end and status and not any(
             c.has_error(f) for f in ("home_country", "work_country", "start_date", "end_date")):
+        prev_months, prev_end = _previous_months(previous, work, start)
         try:
             result_app = applicable(home, work, status, start, end,
                                     nationality=person.get("nationality") if not c.has_error("person.nationality") else None,
-                                    previous_months=_previous_months(previous, work, start), lang=lang)
+                                    previous_months=prev_months, previous_end=prev_end, lang=lang)
         except RulesError:
             result_app = None
 

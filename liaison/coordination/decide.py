@@ -172,7 +172,8 @@ def _agreement_sources(ag: Agreement, lang: str) -> list[dict[str, Any]]:
     out = []
     for s in ag.sources:
         if s.held:
-            out.append({"instrument": ag.name(lang), "article": s.table_row or s.ref or s.path, "root": "shared",
+            where = f"table row {s.table_row!r}, column {s.column!r}" if s.table_row else (s.ref or s.path.rsplit("/", 1)[-1])
+            out.append({"instrument": ag.name(lang), "article": where, "root": "shared",
                         "path": s.path, "ref": s.ref or s.path.rsplit("/", 1)[-1], "evidences": s.evidences})
         else:
             out.append({"instrument": ag.name(lang), "article": s.ref, "root": "external", "path": "", "ref": s.ref,

@@ -158,3 +158,22 @@ def test_api_applicable_absurd_input_is_a_clear_400_not_500(client):
     assert 400 <= r.status_code < 500 and "10 years" in r.text
     r = client.get("/v1/applicable", params={**base, "status": "self-employed", "start": "2026-01-01", "end": "2026-12-31"})
     assert r.status_code == 200 and {"handled_by", "terms_known", "next_steps"} <= set(r.json())
+
+
+def test_form_previous_posting_chains_by_the_instruments_gap():
+    """A previous posting to Germany ending 19 days before: one posting (Decision A2) -> exception;
+    ending four months before: a new posting -> standard, sent to URSSAF/MSA rather than taken in."""
+    from intake.validation import validate_form
+    from tests.intake.conftest import continuation
+
+    prev = [{"country": "DE", "start_date": "2024-03-01", "end_date": "2025-12-31"}]
+    r = validate_form("continuation", continuation(start_date="2026-01-20", end_date="2026-12-31", reasons=None,
+                                                   previous_postings=prev), full=True, attachment_kinds={"posting_letter"})
+    assert r.applicable.chained is True and r.applicable.route == "exception"
+    assert {e.code for e in r.errors} == {"reasons_required"}
+    prev[0]["end_date"] = "2025-09-30"
+    r = validate_form("continuation", continuation(start_date="2026-01-20", end_date="2026-12-31", reasons=None,
+                                                   previous_postings=prev), full=True, attachment_kinds={"posting_letter"})
+    assert r.applicable.chained is False and r.applicable.route == "standard"
+    assert {e.code for e in r.errors} == {"handled_elsewhere"}
+    assert "URSSAF" in r.errors[0].message("en")
