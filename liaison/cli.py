@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "reports.cli",         # stats, report
     "liaison.admin_cli",   # users, db
     "liaison.ops_cli",     # backup, restore
+    "liaison.tasks.cli",   # worker, tasks
 )
 
 

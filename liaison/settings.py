@@ -28,6 +28,17 @@ class CoreSettings(BaseSettings):
     log_format: str = Field("text", description="`json`: one JSON object per log line with request ids (servers); `text`: plain.")
     redis_url: str | None = Field(None, description="Redis for state shared by all workers and machines "
                                   "(redis://127.0.0.1:6379/0); checked by /ready.")
+    broker_url: str | None = Field(None, description="Task queue broker: redis://host:6379/0 or amqp://host:5672 "
+                                   "(Dramatiq); tasks then run in `liaison worker` processes. Unset: in-process threads.")
+    task_queue: str = Field("liaison", min_length=1, max_length=60, description="Queue (and Redis key namespace) name.")
+    task_threads: int = Field(2, ge=1, le=64, description="Tasks run at once per process (API in-process mode or worker).")
+    task_lease_s: float = Field(30.0, ge=2, le=3600, description="Lease of a running task, renewed every third; a "
+                                "worker silent this long is taken as dead and its task resumed.")
+    task_max_attempts: int = Field(3, ge=1, le=50, description="Attempts before a task is dead-lettered.")
+    task_min_backoff_s: float = Field(2.0, ge=0, description="Delay before the first retry (doubles each time).")
+    task_max_backoff_s: float = Field(300.0, ge=0, description="Longest delay between retries.")
+    task_redeliver_after_s: float = Field(600.0, ge=10, description="A queued task not picked up for this long is "
+                                          "sent again (a message lost with a broker restart).")
     # Key for encrypting personal fields at rest (urlsafe base64, 32 bytes: Fernet key). When unset a key
     # file is generated in data_dir on first use (fine for the demo, not for production).
     encryption_key: str | None = None

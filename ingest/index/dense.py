@@ -3,6 +3,7 @@ server when LIAISON_CHROMA_URL is set). Vectors are always computed by our own e
 Chroma's default embedding function (which downloads a model) is never used."""
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,9 @@ import numpy as np
 
 # Metadata copied to Chroma (what dense-side filters need); the catalog keeps everything else.
 CHROMA_KEYS = ("source", "path", "ref", "instrument_type", "language", "audience", "valid_from", "valid_to")
+
+
+_client_lock = threading.Lock()
 
 
 class IndexMismatchError(RuntimeError):
@@ -31,7 +35,11 @@ def chroma_client(chroma_url: str | None, persist_dir: Path):
         return chromadb.HttpClient(host=u.hostname, port=u.port or (443 if u.scheme == "https" else 8000),
                                    ssl=u.scheme == "https", settings=chroma_settings)
     persist_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(persist_dir), settings=chroma_settings)
+    # chromadb keeps one shared system per path in a process-wide cache that is not safe to fill from
+    # two threads at once ("Could not connect to tenant default_tenant"): task workers open the index
+    # from several threads.
+    with _client_lock:
+        return chromadb.PersistentClient(path=str(persist_dir), settings=chroma_settings)
 
 
 class DenseStore:
