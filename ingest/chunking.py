@@ -247,7 +247,24 @@ def build_chunks(unit: Unit, base: dict[str, Any], chunk_chars: int, overlap_cha
         if segment.locator:
             meta["locator"] = segment.locator
         chunks.append(Chunk(text=text, metadata=finalise_metadata(meta)))
+    if chunks:
+        chunks[0].unit_text = verbatim_text(unit)
     return chunks
+
+
+def verbatim_text(unit: Unit) -> str:
+    """The unit's text as the source gives it: each segment's heading and paragraphs in order, spaces
+    tidied inside lines only (no overlap, no header lines, nothing rebuilt)."""
+    parts: list[str] = []
+    for segment in unit.segments:
+        paragraphs = [p for p in (clean_text(p) for p in segment.paragraphs) if p]
+        if not paragraphs:
+            continue
+        heading = one_line(segment.heading)
+        if heading:
+            parts.append(heading)
+        parts.extend(paragraphs)
+    return "\n\n".join(parts)
 
 
 _INT_KEYS = ("version_date", "valid_from", "valid_to", "chunk_index", "chunk_count")

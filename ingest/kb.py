@@ -475,6 +475,10 @@ class KnowledgeBase:
                             key=lambda c: c.metadata.get("chunk_index", 0))
         return [Hit(c.id, c.text, 1.0, c.metadata) for c in chunks]
 
+    def unit_versions(self, path: str, ref: str) -> list:
+        """Every stored version of one unit (verbatim text, dates), newest first; see Catalog.units."""
+        return self.catalog.unit_versions(path, ref)
+
     def stats(self) -> dict[str, Any]:
         return {**self.catalog.counts(), "vectors": self.dense.count(), "embedding_model": self.embeddings.model_id,
                 "sources": self.catalog.source_counts()}

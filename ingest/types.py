@@ -65,6 +65,10 @@ class Chunk:
 
     text: str
     metadata: dict[str, Any] = field(default_factory=dict)
+    # On the first chunk of a unit only: the unit's whole text as the source gives it (segment
+    # headings and paragraphs, no overlap, no repeated header). Stored once per unit version in the
+    # catalog and served by the lookup; not part of the id.
+    unit_text: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def id(self) -> str:

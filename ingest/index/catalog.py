@@ -19,7 +19,10 @@ from typing import Any
 from ingest.analysis import analyze, analyze_query
 from ingest.types import OPEN_ENDED, Chunk
 
-SCHEMA_VERSION = "1"
+# 2: the `units` table (verbatim text and every known version of each unit). An index written by
+# schema 1 has no unit texts: opening it clears its file hashes so the next ingest re-parses every
+# file (chunk ids and vectors are unchanged, so nothing is re-embedded).
+SCHEMA_VERSION = "2"
 # Title tokens weigh more than body tokens in BM25 (fiche titles, FAQ questions, article headings).
 TITLE_WEIGHT, BODY_WEIGHT = 3.0, 1.0
 
@@ -38,6 +41,13 @@ CREATE TABLE IF NOT EXISTS chunks(
 CREATE INDEX IF NOT EXISTS chunks_file ON chunks(file_key);
 CREATE INDEX IF NOT EXISTS chunks_unit ON chunks(path, ref);
 CREATE INDEX IF NOT EXISTS chunks_unit_key ON chunks(unit_key);
+CREATE TABLE IF NOT EXISTS units(
+    id INTEGER PRIMARY KEY, file_key TEXT NOT NULL, unit_key TEXT NOT NULL, path TEXT NOT NULL, ref TEXT NOT NULL,
+    unit_hash TEXT NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER NOT NULL, version_date INTEGER NOT NULL,
+    title TEXT, hierarchy TEXT, text TEXT NOT NULL, metadata TEXT NOT NULL, current INTEGER NOT NULL,
+    first_seen TEXT NOT NULL, superseded_at TEXT, UNIQUE(unit_key, unit_hash, valid_from));
+CREATE INDEX IF NOT EXISTS units_key ON units(unit_key);
+CREATE INDEX IF NOT EXISTS units_ref ON units(ref);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     title, body, tokenize = "unicode61 remove_diacritics 0 tokenchars '-/'");
 """
@@ -58,6 +68,40 @@ class FileRecord:
     state: str
     n_chunks: int
     error: str | None
+
+
+@dataclass
+class UnitVersion:
+    """One version of one unit, with its text as the source gives it."""
+
+    id: int
+    path: str
+    ref: str
+    unit_hash: str
+    valid_from: int
+    valid_to: int
+    version_date: int
+    title: str
+    hierarchy: str
+    text: str
+    metadata: dict[str, Any]
+    current: bool
+    first_seen: str
+    superseded_at: str | None
+
+    def in_force(self, day: int) -> bool:
+        return self.valid_from <= day < self.valid_to
+
+
+_UNIT_COLUMNS = ("id, path, ref, unit_hash, valid_from, valid_to, version_date, title, hierarchy, text, metadata, "
+                 "current, first_seen, superseded_at")
+
+
+def _unit_version(row: tuple) -> UnitVersion:
+    values = list(row)
+    values[10] = json.loads(values[10])
+    values[11] = bool(values[11])
+    return UnitVersion(*values)
 
 
 @dataclass
@@ -94,6 +138,17 @@ class Catalog:
         with self._conn() as conn:
             conn.executescript(_SCHEMA)
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+            stored = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
+            if stored != SCHEMA_VERSION:
+                self._upgrade(conn, stored)
+
+    @staticmethod
+    def _upgrade(conn: sqlite3.Connection, stored: str) -> None:
+        """Schema 1 -> 2: files indexed before unit texts were stored get an empty hash, so the next
+        ingest re-parses them and fills `units` (vectors are re-used: chunk ids do not change)."""
+        if stored == "1":
+            conn.execute("UPDATE files SET file_hash='' WHERE state='done' AND key NOT IN (SELECT file_key FROM units)")
+        conn.execute("UPDATE meta SET value=? WHERE key='schema_version'", (SCHEMA_VERSION,))
 
     # One connection per thread (API workers use threads); WAL lets readers run during an ingest.
     def _conn(self) -> sqlite3.Connection:
@@ -161,6 +216,7 @@ class Catalog:
                     continue
                 self._insert_chunk(conn, key, cid, chunk)
                 added += 1
+            self._record_units(conn, key, chunks)
             conn.execute(
                 "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (key, source, root, path, file_hash, size, "done", len(new_ids), None, _now()),
@@ -189,6 +245,46 @@ class Catalog:
             (cur.lastrowid, " ".join(analyze(title_text, language)), " ".join(analyze(chunk.text, language))),
         )
 
+    def _record_units(self, conn: sqlite3.Connection, key: str, chunks: Sequence[Chunk]) -> None:
+        """Store each unit version of the file (verbatim text, dates). A version the file no longer
+        carries is kept, marked not current: when the source gave no end date, it ends the day its
+        successor was ingested (and a successor with no start date starts that day)."""
+        today = _today()
+        now = _now()
+        fresh: dict[tuple[str, str, int], Chunk] = {}
+        for chunk in chunks:
+            if chunk.unit_text is None:
+                continue
+            m = chunk.metadata
+            fresh[(unit_key(m), str(m.get("unit_hash", "")), int(m.get("valid_from") or 0))] = chunk
+        old = {(r[1], r[2], r[3]): (r[0], r[4]) for r in conn.execute(
+            "SELECT id, unit_key, unit_hash, valid_from, valid_to FROM units WHERE file_key=? AND current=1", (key,))}
+        changed = {ukey for (ukey, uhash, start) in old if (ukey, uhash, start) not in fresh}
+        for (ukey, uhash, valid_from), chunk in fresh.items():
+            if (ukey, uhash, valid_from) in old:
+                continue
+            m = chunk.metadata
+            start = valid_from or (today if ukey in changed else 0)
+            values = (key, ukey, str(m.get("path", "")), str(m.get("ref", "")), uhash, start,
+                      int(m.get("valid_to") or OPEN_ENDED), int(m.get("version_date") or 0), str(m.get("title", "")),
+                      str(m.get("hierarchy", "")), chunk.unit_text, json.dumps(m, ensure_ascii=False, sort_keys=True), now)
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO units(file_key, unit_key, path, ref, unit_hash, valid_from, valid_to, version_date, "
+                "title, hierarchy, text, metadata, current, first_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?)", values)
+            if not cur.rowcount:  # this very version is known already (e.g. restored): current again
+                conn.execute("UPDATE units SET current=1, superseded_at=NULL, file_key=?, valid_to=? "
+                             "WHERE unit_key=? AND unit_hash=? AND valid_from=?",
+                             (key, values[6], ukey, uhash, start))
+        for (ukey, uhash, valid_from), (row_id, valid_to) in old.items():
+            if (ukey, uhash, valid_from) in fresh:
+                continue
+            successors = [k[2] or today for k in fresh if k[0] == ukey]
+            end = valid_to
+            if valid_to == OPEN_ENDED:
+                later = [s for s in successors if s > valid_from]
+                end = min(later) if later else max(today, valid_from + 1)
+            conn.execute("UPDATE units SET current=0, superseded_at=?, valid_to=? WHERE id=?", (now, end, row_id))
+
     def record_failure(self, *, key: str, source: str, root: str, path: str, size: int, error: str) -> None:
         """Remember a failed file without touching chunks already indexed from an earlier version."""
         conn = self._conn()
@@ -209,6 +305,7 @@ class Catalog:
             for _, rowid in rows:
                 conn.execute("DELETE FROM fts WHERE rowid=?", (rowid,))
             conn.execute("DELETE FROM chunks WHERE file_key=?", (key,))
+            conn.execute("DELETE FROM units WHERE file_key=?", (key,))
             conn.execute("DELETE FROM files WHERE key=?", (key,))
             conn.execute("COMMIT")
         except BaseException:
@@ -261,6 +358,44 @@ class Catalog:
             "ORDER BY valid_from DESC, chunk_index", (path, ref),
         ).fetchall()
         return [StoredChunk(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+
+    def unit_versions(self, path: str, ref: str) -> list[UnitVersion]:
+        """Every stored version of one unit, newest first (current ones before superseded ones)."""
+        rows = self._conn().execute(
+            f"SELECT {_UNIT_COLUMNS} FROM units WHERE path=? AND ref=? ORDER BY valid_from DESC, current DESC, id DESC",
+            (path, ref)).fetchall()
+        return [_unit_version(r) for r in rows]
+
+    def unit_version(self, version_id: int) -> UnitVersion | None:
+        row = self._conn().execute(f"SELECT {_UNIT_COLUMNS} FROM units WHERE id=?", (version_id,)).fetchone()
+        return _unit_version(row) if row else None
+
+    def units_citing(self, refs: Sequence[str], limit: int = 50) -> list[tuple[str, str, str]]:
+        """(path, ref, title) of current units whose `cites` holds one of `refs`."""
+        out: list[tuple[str, str, str]] = []
+        seen: set[tuple[str, str]] = set()
+        for cited in refs:
+            if not cited:
+                continue
+            for path, ref, title in self._conn().execute(
+                "SELECT path, ref, title FROM units WHERE current=1 AND json_extract(metadata, '$.cites') LIKE ? "
+                "ORDER BY path, ref LIMIT ?", (f"%|{cited}|%", limit)):
+                if (path, ref) not in seen:
+                    seen.add((path, ref))
+                    out.append((path, ref, title))
+        return out[:limit]
+
+    def held_refs(self, refs: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """{REF upper: (path, ref)} of current units whose ref is one of `refs` (first by path)."""
+        out: dict[str, tuple[str, str]] = {}
+        refs = [r for r in refs if r]
+        for i in range(0, len(refs), 500):
+            part = [r.upper() for r in refs[i : i + 500]]
+            q = ",".join("?" * len(part))
+            for path, ref in self._conn().execute(
+                f"SELECT path, ref FROM units WHERE current=1 AND upper(ref) IN ({q}) ORDER BY path DESC", part):
+                out[ref.upper()] = (path, ref)
+        return out
 
     def find_units_by_ref(self, refs: Sequence[str], limit: int = 50) -> list[str]:
         """Chunk ids of units whose ref is one of `refs` (case-insensitive), first chunk of each unit."""
@@ -331,6 +466,11 @@ class Catalog:
             "LEFT JOIN chunks c ON c.file_key = f.key WHERE f.state='done' GROUP BY f.source"
         ).fetchall()
         return {src: {"files": nf, "chunks": nc} for src, nf, nc in rows}
+
+
+def _today() -> int:
+    day = datetime.now(UTC).date()
+    return day.year * 10000 + day.month * 100 + day.day
 
 
 def _now() -> str:

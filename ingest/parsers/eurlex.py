@@ -153,6 +153,12 @@ class _EuBuilder:
             if not self.seen_article and self.unit is None:
                 if text not in self.act_title_parts:
                     self.act_title_parts.append(text)
+            elif self.seen_article and first == "doc-ti" and self._body():
+                # a document title after the articles (the OJ puts "ANNEX" so): its own unit, never
+                # more text of the last article
+                self.division = []
+                label = text if len(text) < 80 else _ANNEX.get(self.language, "Annex")
+                self._open(label, label, "annex")
             return
         if _SKIP_CLASS.match(first):
             return
@@ -251,6 +257,8 @@ def _html_class_blocks(root) -> list[tuple[str, str]]:
         if tag in ("script", "style", "head", "noscript"):
             return
         cls = el.get("class") or ""
+        if tag == "div" and _OJ_PREFIX.sub("", cls).split()[:1] == ["final"]:
+            return  # closing formula and signatures ("Done at Brussels ..."): no unit's text (as in Formex)
         if tag == "div" and "grid-container" in cls:
             out.append((first_class(el) or "norm", " ".join(_norm(_inline_text(c)) for c in el if isinstance(c.tag, str))))
             return
