@@ -8,6 +8,7 @@ together to make a text, except for an index written before unit texts were stor
 until the next `liaison ingest` re-parses it; such results say `verbatim: false`)."""
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from typing import Any, Literal
@@ -58,12 +59,57 @@ class SearchResult(UnitPublic):
     score: float
 
 
+class GapPublic(BaseModel):
+    """A text the query names that the base does not hold (see ingest.gaps)."""
+
+    kind: str
+    cite: str
+    article: str = ""
+    title: str = ""
+    url: str = ""
+    fetch_source: str = ""
+    message: str
+
+
 class SearchResponse(BaseModel):
     results: list[SearchResult]
+    gaps: list[GapPublic] = Field(default_factory=list, description="instruments or articles named in the query "
+                                  "that the knowledge base does not hold; shown before the results")
+
+
+class VersionPublic(BaseModel):
+    """A version of a unit: held (its text is stored, `version_id` set) or only known from the
+    source's own list of versions (LEGI `articleVersions`: dates and a Légifrance link, no text)."""
+
+    version_id: int | None = None
+    valid_from: int = 0
+    valid_to: int = 99991231
+    status: str = ""
+    current: bool = False
+    held: bool = True
+    url: str = ""
+    source_id: str = ""
+
+
+class CitingUnit(BaseModel):
+    path: str
+    ref: str
+    title: str
+
+
+class CrossReference(BaseModel):
+    """A reference cited in the text that the base holds: `cite` as written, the unit it names."""
+
+    cite: str
+    path: str
+    ref: str
 
 
 class DocumentPublic(UnitPublic):
     chunks: list[ChunkPublic]
+    links: list[CrossReference] = Field(default_factory=list, description="cited references the base holds")
+    versions: list[VersionPublic] = Field(default_factory=list, description="every version known, newest first")
+    cited_by: list[CitingUnit] = Field(default_factory=list, description="held texts citing this one")
 
 
 def as_of_int(value: date | None) -> int | None:
@@ -169,11 +215,11 @@ def find_version(kb, path: str, ref: str, as_of: int | None = None, version_id: 
     versions_of = getattr(kb, "unit_versions", None)
     if versions_of is None:
         return None
+    if as_of and version_id is None:
+        return kb.version_in_force(path, ref, as_of)[1]
     versions = versions_of(path, ref)
     if version_id is not None:
         return next((v for v in versions if v.id == version_id), None)
-    if as_of:
-        return next((v for v in sorted(versions, key=lambda v: (not v.current, -v.valid_from)) if v.in_force(as_of)), None)
     return next((v for v in versions if v.current), None)
 
 
@@ -194,27 +240,104 @@ def _get_unit(kb, path: str, ref: str, as_of: int | None) -> list:
 def search_units(kb, req: SearchRequest) -> SearchResponse:
     """Raises ValueError (bad filters / method) with the knowledge base's message."""
     as_of = as_of_int(req.as_of)
-    versioned = hasattr(kb, "unit_versions")
-    # With stored versions, an `as_of` search finds units by their current text and serves the
-    # version in force that day (a superseded version is not in the search index any more).
-    hits = kb.search(req.query, k=min(200, req.k * 2) if as_of and versioned else req.k, filters=req.filters or None,
-                     method=req.method, as_of=None if versioned else as_of)
+    hits = kb.search(req.query, k=req.k, filters=req.filters or None, method=req.method, as_of=as_of)
     results = []
     for hit in hits:
         path, ref = hit.metadata.get("path", ""), hit.metadata.get("ref", "")
         version = find_version(kb, path, ref, as_of)
-        if version is not None:
-            fields = _version_fields(version)
-        elif as_of and versioned and has_versions(kb, path, ref):
-            continue  # the base holds this unit, but no version of it in force that day
-        elif as_of and versioned and not (hit.metadata.get("valid_from", 0) <= as_of < hit.metadata.get("valid_to", 99991231)):
-            continue
-        else:
-            fields = _chunk_fields(_get_unit(kb, path, ref, as_of) or [hit])
+        fields = _version_fields(version) if version is not None else _chunk_fields(_get_unit(kb, path, ref, as_of) or [hit])
         results.append(SearchResult(score=round(float(hit.score), 6), **fields))
-        if len(results) >= req.k:
+    gaps = [GapPublic(**g.as_dict()) for g in kb.gaps(req.query)] if hasattr(kb, "gaps") else []
+    return SearchResponse(results=results, gaps=gaps)
+
+
+def versions_of(kb, path: str, ref: str) -> list[VersionPublic]:
+    """Held versions of a unit and the versions its source lists without their text, newest first."""
+    held = getattr(kb, "unit_versions", lambda p, r: [])(path, ref)
+    out = [VersionPublic(version_id=v.id, valid_from=v.valid_from, valid_to=v.valid_to, current=v.current,
+                         status=str(v.metadata.get("status") or ""), url=str(v.metadata.get("url") or ""),
+                         source_id=str(v.metadata.get("legi_id") or "")) for v in held]
+    held_ids = {v.source_id for v in out if v.source_id}
+    listed: list[dict] = []
+    for version in held:
+        try:
+            listed = json.loads(version.metadata.get("legi_versions") or "[]")
+        except ValueError:
+            listed = []
+        if listed:
             break
-    return SearchResponse(results=results)
+    from ingest.parsers.legi import LEGIFRANCE_ARTICLE
+
+    for item in listed:
+        if item.get("id") in held_ids:
+            continue
+        out.append(VersionPublic(valid_from=int(item.get("valid_from") or 0), valid_to=int(item.get("valid_to") or 99991231),
+                                 status=str(item.get("etat") or ""), held=False, source_id=str(item.get("id")),
+                                 url=LEGIFRANCE_ARTICLE.format(id=item.get("id"))))
+    return sorted(out, key=lambda v: (-v.valid_from, not v.held))
+
+
+def missing_version(kb, path: str, ref: str, as_of: date) -> VersionPublic | None:
+    """The version in force on `as_of` when the source lists it but the base does not hold its text."""
+    day = as_of_int(as_of)
+    return next((v for v in versions_of(kb, path, ref)
+                 if not v.held and v.valid_from <= day < v.valid_to), None)
+
+
+def version_diff(kb, path: str, ref: str, old_id: int, new_id: int) -> tuple[Any, Any, list[tuple[str, str]]] | None:
+    """(old version, new version, [(op, text)]) with op in "=", "-", "+": what changed between two
+    held versions, word by word (difflib)."""
+    import difflib
+
+    old, new = find_version(kb, path, ref, version_id=old_id), find_version(kb, path, ref, version_id=new_id)
+    if old is None or new is None:
+        return None
+    a, b = re.findall(r"\S+\s*", old.text), re.findall(r"\S+\s*", new.text)
+    ops: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            ops.append(("=", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            ops.append(("-", "".join(a[i1:i2])))
+        if j2 > j1:
+            ops.append(("+", "".join(b[j1:j2])))
+    return old, new, ops
+
+
+# Refs that name one article or fiche wherever they are cited (a code article, a fiche); "Article 5"
+# of an act is cited as such by many acts, so it is not looked up.
+_CITABLE_REF = re.compile(r"^(?:[LRDA]\*?\d+(?:-\d+)*|F\d{2,6})$")
+
+
+def missing_version_message(kb, path: str, ref: str, as_of: date) -> str | None:
+    gap = missing_version(kb, path, ref, as_of)
+    if gap is None:
+        return None
+    end = "" if gap.valid_to >= 99991231 else f" to {_iso(gap.valid_to)}"
+    return (f"the version of {ref} in force on {as_of.isoformat()} ({gap.source_id}, from {_iso(gap.valid_from)}{end}) "
+            f"is not in the knowledge base; its text is at {gap.url}")
+
+
+def _iso(value: int) -> str:
+    return f"{value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}" if value else "?"
+
+
+def cross_references(kb, cites: list[str], own_ref: str = "") -> list[CrossReference]:
+    """The cited articles and fiches the base holds (a code article number names one unit)."""
+    catalog = getattr(kb, "catalog", None)
+    wanted = [c for c in cites if _CITABLE_REF.match(c) and c != own_ref]
+    if catalog is None or not hasattr(catalog, "held_refs") or not wanted:
+        return []
+    held = catalog.held_refs(wanted)
+    return [CrossReference(cite=c, path=held[c.upper()][0], ref=held[c.upper()][1]) for c in wanted if c.upper() in held]
+
+
+def cited_by(kb, ref: str, path: str = "") -> list[CitingUnit]:
+    catalog = getattr(kb, "catalog", None)
+    if catalog is None or not hasattr(catalog, "units_citing") or not _CITABLE_REF.match(ref or ""):
+        return []
+    return [CitingUnit(path=p, ref=r, title=t) for p, r, t in catalog.units_citing([ref]) if (p, r) != (path, ref)]
 
 
 def get_document(kb, path: str, ref: str, as_of: date | None = None, version_id: int | None = None) -> DocumentPublic | None:
@@ -226,7 +349,9 @@ def get_document(kb, path: str, ref: str, as_of: date | None = None, version_id:
     if version is not None:
         current = version.current and version.unit_hash == (chunks[0].metadata.get("unit_hash") if chunks else None)
         chunk_list = [ChunkPublic(chunk_id=c.chunk_id, text=c.text) for c in chunks] if current else []
-        return DocumentPublic(chunks=chunk_list, **_version_fields(version))
+        fields = _version_fields(version)
+        return DocumentPublic(chunks=chunk_list, versions=versions_of(kb, path, ref), cited_by=cited_by(kb, ref, path),
+                              links=cross_references(kb, fields["cites"], ref), **fields)
     if not chunks:
         return None
     return DocumentPublic(chunks=[ChunkPublic(chunk_id=c.chunk_id, text=c.text) for c in chunks], **_chunk_fields(chunks))

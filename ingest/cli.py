@@ -158,9 +158,13 @@ def _search(args) -> int:
         hits = kb.search(args.query, k=args.k, filters=filters, method=args.method, as_of=as_of)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
+    gaps = kb.gaps(args.query)
     if args.json:
-        print(json.dumps({"query": args.query, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False))
+        print(json.dumps({"query": args.query, "hits": [h.to_dict() for h in hits],
+                          "gaps": [g.as_dict() for g in gaps]}, ensure_ascii=False))
         return 0
+    for gap in gaps:  # what the query names and the base does not hold comes first
+        print(f" !  {gap.message}")
     if not hits:
         print("no results")
     for i, h in enumerate(hits, 1):
@@ -201,16 +205,23 @@ def _sources(args) -> int:
     except ImportError:
         registry = []
     indexed = stats["sources"]
+    held = {h["name"]: h for h in kb.holdings()} if registry else {}
     if args.json:
         print(json.dumps({
             "registry": [getattr(s, "__dict__", {}) for s in registry],
+            "holdings": list(held.values()),
             "indexed": indexed,
             "totals": {k: stats[k] for k in ("files", "failed_files", "chunks", "units", "vectors", "embedding_model")},
         }, ensure_ascii=False, default=str))
         return 0
-    print("Registry of official sources:")
+    print("Registry of official sources (held = the knowledge base has its texts):")
     for s in registry:
-        print(f"  {s.name:28} {s.connector:16} {getattr(s, 'licence', '')}")
+        h = held.get(s.name, {})
+        state = "held" if h.get("held") else "ABSENT"
+        print(f"  {s.name:28} {s.connector:16} {state:7} {h.get('detail', '')}")
+    absent = [s.name for s in registry if not held.get(s.name, {}).get("held")]
+    if absent:
+        print(f"\nKnown but absent ({len(absent)}): `liaison corpus fetch NAME` then `liaison ingest` adds one.")
     print("\nIndexed:")
     for name, c in sorted(indexed.items()):
         print(f"  {name:28} {c['files']:5} files {c['chunks']:7} chunks")

@@ -30,7 +30,7 @@ import numpy as np
 from ingest.analysis import legal_tokens
 from ingest.index.catalog import Catalog, check_filters, file_key
 from ingest.index.dense import DenseStore, chroma_where
-from ingest.types import Chunk, Hit, ParseError
+from ingest.types import OPEN_ENDED, Chunk, Hit, ParseError
 
 log = logging.getLogger("liaison.kb")
 
@@ -340,6 +340,47 @@ class KnowledgeBase:
         method: str = "hybrid",
         as_of: int | None = None,
     ) -> list[Hit]:
+        """Best units for `query`. With `as_of` (YYYYMMDD), each unit is served in the version in force
+        that day: units are found by their current text (a superseded version is no longer in the
+        search index, only in the catalog's `units`), then a unit with no version in force that day
+        is left out and one whose version that day is an older one is given with that version."""
+        if not as_of:
+            return self._search(query, k, filters, method, None)
+        if not 1 <= k <= 200:
+            raise ValueError("k must be between 1 and 200")
+        hits = self._search(query, min(200, max(3 * k, 50)), filters, method, None)
+        out: list[Hit] = []
+        for hit in hits:
+            dated = self._hit_as_of(hit, as_of)
+            if dated is not None:
+                out.append(dated)
+            if len(out) >= k:
+                break
+        return out
+
+    def version_in_force(self, path: str, ref: str, as_of: int):
+        """(versions known, the stored version in force on `as_of` or None)."""
+        versions = self.catalog.unit_versions(path, ref)
+        ordered = sorted(versions, key=lambda v: (not v.current, -v.valid_from))
+        return versions, next((v for v in ordered if v.in_force(as_of)), None)
+
+    def _hit_as_of(self, hit: Hit, as_of: int) -> Hit | None:
+        versions, version = self.version_in_force(hit.path, hit.ref, as_of)
+        if not versions:  # an index without unit versions: the chunk's own dates decide
+            m = hit.metadata
+            return hit if int(m.get("valid_from") or 0) <= as_of < int(m.get("valid_to") or OPEN_ENDED) else None
+        if version is None:
+            return None
+        if version.current and version.unit_hash == hit.metadata.get("unit_hash"):
+            return hit
+        meta = {**version.metadata, "valid_from": version.valid_from, "valid_to": version.valid_to,
+                "version_id": version.id}
+        head = "\n".join(dict.fromkeys(x for x in (meta.get("hierarchy"), meta.get("title")) if x))
+        return Hit(chunk_id=hit.chunk_id, text=f"{head}\n{version.text}" if head else version.text, score=hit.score,
+                   metadata=meta)
+
+    def _search(self, query: str, k: int, filters: dict[str, Any] | None, method: str,
+                as_of: int | None) -> list[Hit]:
         if method not in METHODS:
             raise ValueError(f"unknown method {method!r}; allowed: {', '.join(METHODS)}")
         query = (query or "").strip()
@@ -474,6 +515,29 @@ class KnowledgeBase:
             chunks = sorted((c for c in chunks if c.metadata.get("valid_from", 0) == latest),
                             key=lambda c: c.metadata.get("chunk_index", 0))
         return [Hit(c.id, c.text, 1.0, c.metadata) for c in chunks]
+
+    def gaps(self, query: str, language: str = "en") -> list:
+        """Instruments and articles named in `query` that the base does not hold (ingest.gaps)."""
+        from ingest.gaps import find_gaps
+
+        return find_gaps(self.catalog, query, self._registry(), language)
+
+    def holdings(self) -> list[dict[str, Any]]:
+        """Per registry source: whether the base holds it (ingest.gaps.holdings)."""
+        from ingest.gaps import holdings
+
+        return holdings(self.catalog, self._registry())
+
+    def _registry(self) -> list:
+        if getattr(self, "_registry_cache", None) is None:
+            try:
+                from ingest.sources import load_registry
+
+                self._registry_cache = load_registry()
+            except (ImportError, ValueError, OSError) as exc:  # a broken registry must not break search
+                log.warning("registry of sources unavailable: %s", exc)
+                self._registry_cache = []
+        return self._registry_cache
 
     def unit_versions(self, path: str, ref: str) -> list:
         """Every stored version of one unit (verbatim text, dates), newest first; see Catalog.units."""

@@ -59,6 +59,27 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b")
 _NIR = re.compile(r"\b[12378][ .]?\d{2}[ .]?\d{2}[ .]?(?:\d{2}|2A|2B)[ .]?\d{3}[ .]?\d{3}[ .]?\d{2}\b")
 _PHONE = re.compile(r"(?<![\w/])(?:\+\d{1,3}[ .\-]?)?(?:\(0\)[ .\-]?)?\d(?:[ .\-]?\d){7,12}(?![\w/])")
+# What the phone pattern also matches but is not personal: dates ("2026-03-14", "14.03.2026",
+# "14-03-2026 10:30"), statute numbers ("décret n° 2012-1486") and code article numbers written with
+# a letter before ("D. 161-2-1-8-3").
+_STATUTE_NUMBER = re.compile(r"^(?:19|20)\d{2}-\d{1,5}$")
+_DATE = re.compile(r"^(?:(\d{4})([-. ])(\d{2})\2(\d{2})|(\d{2})([-. ])(\d{2})\6(\d{4}))$")
+_ARTICLE_BEFORE = re.compile(r"(?:\b[LRDA]\.?\s?|\barticles?\s|\bart\.\s?)$", re.IGNORECASE)
+
+
+def _is_date(value: str) -> bool:
+    m = _DATE.match(value)
+    if not m:
+        return False
+    year, month, day = (m.group(1), m.group(3), m.group(4)) if m.group(1) else (m.group(8), m.group(7), m.group(5))
+    return 1800 <= int(year) <= 2200 and 1 <= int(month) <= 12 and 1 <= int(day) <= 31
+
+
+def _phone(match: re.Match) -> str:
+    value = match.group(0)
+    if _is_date(value) or _STATUTE_NUMBER.match(value) or _ARTICLE_BEFORE.search(match.string[max(0, match.start() - 14):match.start()]):
+        return value
+    return "[phone]"
 
 
 def mask_pii(text: str) -> str:
@@ -69,5 +90,5 @@ def mask_pii(text: str) -> str:
     text = _EMAIL.sub("[email]", text)
     text = _IBAN.sub("[iban]", text)
     text = _NIR.sub("[nir]", text)
-    text = _PHONE.sub("[phone]", text)
+    text = _PHONE.sub(_phone, text)
     return text

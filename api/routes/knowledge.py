@@ -12,7 +12,14 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 
 from api.deps import RateLimitedPrincipal, SettingsDep
-from assistant.lookup import DocumentPublic, SearchRequest, SearchResponse, get_document, search_units
+from assistant.lookup import (
+    DocumentPublic,
+    SearchRequest,
+    SearchResponse,
+    get_document,
+    missing_version_message,
+    search_units,
+)
 
 router = APIRouter(tags=["legal lookup"])
 
@@ -45,12 +52,17 @@ async def search(body: SearchRequest, settings: SettingsDep, _principal: RateLim
 async def document(path: str, settings: SettingsDep, _principal: RateLimitedPrincipal,
                    ref: str = Query(..., min_length=1, max_length=300, description="article number, fiche id, file name ..."),
                    as_of: date | None = Query(None, description="version in force on this date (YYYY-MM-DD)"),
+                   version: int | None = Query(None, ge=1, description="a stored version by its `version_id`"),
                    ) -> DocumentPublic:
     """`path` is relative to the ingested root (e.g. `fr/code-securite-sociale/CSS_...json`), `ref` the unit
-    (e.g. `L761-2`, `F407`, `article-3.md`)."""
+    (e.g. `L761-2`, `F407`, `article-3.md`). The text is the unit's as the source gives it; `versions`
+    lists every version known (held ones with their `version_id`, others with their official link)."""
     if len(path) > 1000:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "path is too long")
-    doc = await run_in_threadpool(get_document, _kb(settings), path, ref, as_of)
+    kb = _kb(settings)
+    doc = await run_in_threadpool(get_document, kb, path, ref, as_of, version)
     if doc is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no document {path!r} with ref {ref!r} in the knowledge base")
+        gap = await run_in_threadpool(missing_version_message, kb, path, ref, as_of) if as_of else None
+        raise HTTPException(status.HTTP_404_NOT_FOUND,
+                            gap or f"no document {path!r} with ref {ref!r} in the knowledge base")
     return doc

@@ -83,21 +83,30 @@ def demo(request: Request) -> Response:
 
 
 async def _document_page(request: Request, settings, template: str, lang: str, *, path: str, ref: str,
-                         highlight: str | None, as_of: str | None, authenticated: bool, **ctx) -> Response:
+                         highlight: str | None, as_of: str | None, authenticated: bool, version: int | None = None,
+                         base: str = "/documents/view", **ctx) -> Response:
     t = translator(lang)
     private = authenticated
     if not path or not ref or (as_of and not _DATE.match(as_of)):
         return _page(request, template, lang, 400, private, doc=None, page_title=t("bad_request_h"),
                      error_title=t("bad_request_h"), error_text=t("bad_request_p"), **ctx)
     try:
-        doc = await backend.document(settings, path=path, ref=ref, as_of=as_of)
+        doc = await backend.document(settings, path=path, ref=ref, as_of=as_of, version=version)
+    except backend.VersionNotHeld as exc:
+        # The unit is held, its version of that day is not: say so, link the official text, and show
+        # the versions the base knows (from the current one).
+        current = await backend.document(settings, path=path, ref=ref)
+        view = views.document_view(current, lang, None, base=base)
+        return _page(request, template, lang, 404, private, doc=None, page_title=t("version_missing_h"),
+                     error_title=t("version_missing_h"), error_text=t("version_missing_p"), error_url=exc.url,
+                     versions_doc=view, **ctx)
     except backend.BackendError as exc:
         if exc.status in (404, 422, 400):
             return _page(request, template, lang, 404, private, doc=None, page_title=t("not_found_h"),
                          error_title=t("not_found_h"), error_text=t("not_found_p"), **ctx)
         return _page(request, template, lang, 503, private, doc=None, page_title=t("unavailable_h"),
                      error_title=t("unavailable_h"), error_text=t("unavailable_p"), **ctx)
-    view = views.document_view(doc, lang, highlight)
+    view = views.document_view(doc, lang, highlight, base=base)
     return _page(request, template, lang, 200, private, doc=view, page_title=view["heading"], **ctx)
 
 
@@ -108,11 +117,12 @@ async def document_viewer(
     ref: Annotated[str, Query(max_length=300)] = "",
     highlight: Annotated[str | None, Query(max_length=5000)] = None,
     as_of: Annotated[str | None, Query(max_length=10)] = None,
+    version: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
     """Public viewer of one article or fiche: hierarchy, dates, source, the cited passage highlighted."""
     lang = pick_language(request)
     return await _document_page(request, settings, "viewer.html", lang, path=path, ref=ref, highlight=highlight,
-                                as_of=as_of, authenticated=False)
+                                as_of=as_of, authenticated=False, version=version)
 
 
 # ---------------------------------------------------------------------------------------- console auth
@@ -160,9 +170,17 @@ def _safe_next(value: str | None) -> str:
     return "/console"
 
 
+_LOGIN_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+
+
 def _login_page(request: Request, lang: str, *, error: str | None = None, username: str = "",
                 next_url: str = "/console", status_code: int = 200, token_open: bool = False) -> Response:
-    token = secrets.token_urlsafe(24)
+    # One login token per browser, not per page: a second login page (another tab, or the page a
+    # log-out redirects to while the browser already loads another one) must not invalidate the form
+    # already shown, which would refuse a correct log-in.
+    token = request.cookies.get(auth.LOGIN_CSRF_COOKIE) or ""
+    if not _LOGIN_TOKEN.fullmatch(token):
+        token = secrets.token_urlsafe(24)
     response = _page(request, "console/login.html", lang, status_code, private=True, user=None, error=error,
                      username=username, next_url=_safe_next(next_url), login_csrf=token, token_open=token_open)
     response.set_cookie(auth.LOGIN_CSRF_COOKIE, token, max_age=3600, path="/console/login", httponly=True,
@@ -258,17 +276,19 @@ async def console_search(
     field_errors: dict[str, str] = {}
     if as_of and not _DATE.match(as_of):
         field_errors["as_of"] = "AAAA-MM-JJ" if lang == "fr" else "YYYY-MM-DD"
-    results, error = None, None
+    results, error, gaps = None, None, []
     if form["q"] and not field_errors:
         filters = {key: form[key] for key in ("instrument_type", "country", "language") if form[key]}
         try:
-            found = await backend.search(settings, query=form["q"], k=k, filters=filters, as_of=as_of or None)
-            results = [views.result_view(r, lang, as_of or None) for r in found]
+            found, missing = await backend.search_with_gaps(settings, query=form["q"], k=k, filters=filters,
+                                                            as_of=as_of or None)
+            results = [views.result_view(r, lang, as_of or None, query=form["q"]) for r in found]
+            gaps = [views.gap_view(g, lang) for g in missing]
         except backend.BackendError as exc:
             error = t("search_error", detail=exc.detail)
     return _console(
         request, settings, user, "console/search.html", 200 if not error else 502, section="search", form=form,
-        results=results, error=error, field_errors=field_errors,
+        results=results, gaps=gaps, error=error, field_errors=field_errors,
         instrument_options=sorted(INSTRUMENT_LABELS[lang].items(), key=lambda kv: kv[1]),
         country_options=sorted(((c, COUNTRY_NAMES[lang][c]) for c in COUNTRIES), key=lambda kv: kv[1]),
         language_options=[(code, name) for code, name in LANGUAGE_NAMES[lang].items()],
@@ -282,6 +302,7 @@ async def console_document(
     ref: Annotated[str, Query(max_length=300)] = "",
     highlight: Annotated[str | None, Query(max_length=5000)] = None,
     as_of: Annotated[str | None, Query(max_length=10)] = None,
+    version: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
     if user.role not in auth.CONSOLE_ROLES:
         return _forbidden(request, settings, user)
@@ -293,7 +314,35 @@ async def console_document(
     return await _document_page(request, settings, "console/document.html", lang, path=path, ref=ref,
                                 highlight=highlight, as_of=as_of, authenticated=True, user=user,
                                 section="search", csrf=auth.csrf_token(settings, request), cite_link=cite_link,
-                                version_form={"path": path, "ref": ref, "as_of": as_of or ""})
+                                version_form={"path": path, "ref": ref, "as_of": as_of or ""}, version=version,
+                                base="/console/documents", diff_form=True)
+
+
+@router.get("/console/documents/diff")
+async def console_document_diff(
+    request: Request, settings: SettingsDep, user: ConsoleUser,
+    path: Annotated[str, Query(max_length=1000)] = "",
+    ref: Annotated[str, Query(max_length=300)] = "",
+    old: Annotated[int, Query(ge=1)] = 0,
+    new: Annotated[int, Query(ge=1)] = 0,
+) -> Response:
+    """What changed between two stored versions of an article (word by word)."""
+    if user.role not in auth.CONSOLE_ROLES:
+        return _forbidden(request, settings, user)
+    lang = pick_language(request)
+    t = translator(lang)
+    try:
+        before, after, ops = await backend.diff(settings, path=path, ref=ref, old=old, new=new)
+    except backend.BackendError as exc:
+        return _console(request, settings, user, "console/document.html", 404 if exc.status == 404 else 503,
+                        section="search", doc=None, page_title=t("not_found_h"), error_title=t("not_found_h"),
+                        error_text=t("not_found_p"))
+    back = views.document_url("/console/documents", path, ref, lang)
+    return _console(request, settings, user, "console/diff.html", 200, section="search", page_title=t("diff_h"),
+                    heading=f"{before.title or ref}", back_url=back,
+                    old_validity=views.validity({"valid_from": before.valid_from, "valid_to": before.valid_to}, lang),
+                    new_validity=views.validity({"valid_from": after.valid_from, "valid_to": after.valid_to}, lang),
+                    ops=ops, changed=any(op != "=" for op, _ in ops))
 
 
 # ---------------------------------------------------------------------------------------- inquiries

@@ -42,6 +42,13 @@ def _date(value: str | None) -> date | None:
 
 async def search(settings: Settings, *, query: str, k: int, filters: dict, as_of: str | None) -> list[dict[str, Any]]:
     """Whole units verbatim, as in the `results` of POST /v1/search."""
+    return (await search_with_gaps(settings, query=query, k=k, filters=filters, as_of=as_of))[0]
+
+
+async def search_with_gaps(settings: Settings, *, query: str, k: int, filters: dict,
+                           as_of: str | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(`results`, `gaps`) of POST /v1/search: the units found, and the texts the query names that
+    the base does not hold."""
     from pydantic import ValidationError
 
     from assistant.lookup import SearchRequest, search_units
@@ -55,15 +62,37 @@ async def search(settings: Settings, *, query: str, k: int, filters: dict, as_of
         response = await run_in_threadpool(search_units, kb, request)
     except ValueError as exc:  # unknown filter value, empty or too long query
         raise BackendError(422, str(exc)) from exc
-    return [r.model_dump() for r in response.results]
+    return [r.model_dump() for r in response.results], [g.model_dump() for g in response.gaps]
 
 
-async def document(settings: Settings, *, path: str, ref: str, as_of: str | None = None) -> dict[str, Any]:
+@dataclass
+class VersionNotHeld(BackendError):
+    """The unit is held, but not its version in force on the date asked (the source lists it)."""
+
+    url: str = ""
+
+
+async def document(settings: Settings, *, path: str, ref: str, as_of: str | None = None,
+                   version: int | None = None) -> dict[str, Any]:
     """One unit, as returned by GET /v1/documents/{path}?ref=."""
-    from assistant.lookup import get_document
+    from assistant.lookup import get_document, missing_version, missing_version_message
 
     kb = _kb(settings)
-    doc = await run_in_threadpool(get_document, kb, path, ref, _date(as_of))
+    day = _date(as_of)
+    doc = await run_in_threadpool(get_document, kb, path, ref, day, version)
     if doc is None:
+        if day is not None and (gap := await run_in_threadpool(missing_version, kb, path, ref, day)) is not None:
+            raise VersionNotHeld(404, missing_version_message(kb, path, ref, day) or "", url=gap.url)
         raise BackendError(404, f"no document {path!r} with ref {ref!r}")
     return doc.model_dump()
+
+
+async def diff(settings: Settings, *, path: str, ref: str, old: int, new: int):
+    """What changed between two stored versions of a unit (assistant.lookup.version_diff)."""
+    from assistant.lookup import version_diff
+
+    kb = _kb(settings)
+    result = await run_in_threadpool(version_diff, kb, path, ref, old, new)
+    if result is None:
+        raise BackendError(404, f"no such versions of {path!r} {ref!r}")
+    return result

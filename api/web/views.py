@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from api.web.highlight import segments
+from api.web.snippets import plain_text, snippet
+from ingest.gaps import localised_title
 from api.web.i18n import INSTRUMENT_LABELS, LANGUAGE_NAMES, translator
 from api.web.pages import format_yyyymmdd
 
@@ -71,6 +74,8 @@ def _norm(line: str) -> str:
 def body_text(doc: dict) -> str:
     """The unit's text without the header lines the index prepends (hierarchy, title), which the
     page already shows as breadcrumb and heading."""
+    if (doc.get("body") or "").strip():
+        return doc["body"].strip()
     text = (doc.get("text") or "").strip()
     if not text and doc.get("chunks"):
         text = "\n\n".join(c.get("text", "") for c in doc["chunks"]).strip()
@@ -82,14 +87,60 @@ def body_text(doc: dict) -> str:
     return "\n".join(lines[dropped:]).strip() if dropped else text
 
 
-def document_view(doc: dict, lang: str, highlight: str | None) -> dict:
+def _cite_pattern(cite: str) -> str:
+    """A code article as texts write it: "L761-2", "L. 761-2", "L.761-2"; a fiche id as is."""
+    m = re.match(r"^([LRDA])(\*?)(\d.*)$", cite)
+    if m:
+        return re.escape(m.group(1)) + r"\.?\s?" + re.escape(m.group(2)) + r"\s?" + re.escape(m.group(3))
+    return re.escape(cite)
+
+
+def link_references(pieces: list[tuple[str, bool]], links: list[dict],
+                    url_for: Callable[[dict], str]) -> list[tuple[str, bool, str]]:
+    """(text, highlighted, href) pieces: each held article or fiche named in the text links to it."""
+    if not links:
+        return [(piece, marked, "") for piece, marked in pieces]
+    ordered = sorted(links, key=lambda link: len(link["cite"]), reverse=True)
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(f"(?P<c{i}>{_cite_pattern(link['cite'])})"
+                                                    for i, link in enumerate(ordered)) + r")(?![\w-])")
+    out: list[tuple[str, bool, str]] = []
+    for piece, marked in pieces:
+        position = 0
+        for m in pattern.finditer(piece):
+            link = ordered[int(m.lastgroup[1:])]
+            if m.start() > position:
+                out.append((piece[position:m.start()], marked, ""))
+            out.append((m.group(0), marked, url_for(link)))
+            position = m.end()
+        if position < len(piece):
+            out.append((piece[position:], marked, ""))
+    return out
+
+
+def document_url(base: str, path: str, ref: str, lang: str, **extra: Any) -> str:
+    return f"{base}?" + urlencode({"path": path, "ref": ref, "lang": lang, **{k: v for k, v in extra.items() if v}})
+
+
+def document_view(doc: dict, lang: str, highlight: str | None, base: str = "/documents/view") -> dict:
     text = body_text(doc)
-    pieces = segments(text, highlight)
+    pieces = link_references(segments(text, highlight), doc.get("links") or [],
+                             lambda link: document_url(base, link["path"], link["ref"], lang))
     view = _common(doc, lang)
+    t = translator(lang)
+    versions = [{**v, "validity": validity(v, lang), "status_label": t(f"version_status_{v['status']}")
+                 if v.get("status") in ("VIGUEUR", "MODIFIE", "ABROGE") else v.get("status", ""),
+                 "url_console": document_url(base, view["path"], view["ref"], lang, version=v["version_id"])
+                 if v.get("version_id") else "",
+                 "shown": v.get("version_id") is not None and v.get("version_id") == doc.get("version_id")}
+                for v in doc.get("versions") or []]
     view.update({
+        "versions": versions,
+        "held_versions": [v for v in versions if v.get("version_id")],
+        "cited_by": [{**c, "url": document_url(base, c["path"], c["ref"], lang)} for c in doc.get("cited_by") or []],
+        "version_id": doc.get("version_id"),
         "segments": pieces,
         "highlight_requested": bool(highlight and highlight.strip()),
-        "highlighted": any(marked for _, marked in pieces),
+        "highlighted": any(marked for _, marked, _ in pieces),
     })
     return view
 
@@ -102,14 +153,30 @@ def excerpt(text: str, limit: int = 420) -> str:
     return cut.rstrip(" ,;:") + " …"
 
 
-def result_view(result: dict, lang: str, as_of: str | None) -> dict:
+def result_view(result: dict, lang: str, as_of: str | None, query: str = "") -> dict:
     view = _common(result, lang)
     text = body_text(result)
     params = {"path": view["path"], "ref": view["ref"], "lang": lang}
     if as_of:
         params["as_of"] = as_of
-    view.update({"text": text, "excerpt": excerpt(text), "console_url": "/console/documents?" + urlencode(params)})
+    pieces = snippet(text, query)
+    view.update({"text": plain_text(text), "excerpt": "".join(piece for piece, _ in pieces), "snippet": pieces,
+                 "console_url": "/console/documents?" + urlencode(params)})
     return view
+
+
+def gap_view(gap: dict, lang: str) -> dict:
+    """A text the query names that the base does not hold, said first in the results."""
+    t = translator(lang)
+    title = localised_title(gap.get("title") or gap.get("cite", ""), lang)
+    if gap.get("kind") == "article" and gap.get("article"):
+        heading = t("gap_article_h", article=gap["article"], title=title)
+    else:
+        heading = t("gap_instrument_h", title=title)
+    url = gap.get("url") or ""
+    if url and urlsplit(url).scheme not in ("http", "https"):
+        url = ""
+    return {"heading": heading, "text": t("gap_instrument_p"), "url": url, "fetch_source": gap.get("fetch_source", "")}
 
 
 def format_datetime(value: Any, lang: str) -> str:

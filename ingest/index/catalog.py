@@ -257,8 +257,11 @@ class Catalog:
                 continue
             m = chunk.metadata
             fresh[(unit_key(m), str(m.get("unit_hash", "")), int(m.get("valid_from") or 0))] = chunk
-        old = {(r[1], r[2], r[3]): (r[0], r[4]) for r in conn.execute(
-            "SELECT id, unit_key, unit_hash, valid_from, valid_to FROM units WHERE file_key=? AND current=1", (key,))}
+        # matched on the source's own start date (metadata), not the stored one: a dateless version
+        # stored as starting on its ingest day is the same version when the file is parsed again
+        old = {(r[1], r[2], int(r[3] or 0)): (r[0], r[4], r[5]) for r in conn.execute(
+            "SELECT id, unit_key, unit_hash, json_extract(metadata, '$.valid_from'), valid_to, valid_from FROM units "
+            "WHERE file_key=? AND current=1", (key,))}
         changed = {ukey for (ukey, uhash, start) in old if (ukey, uhash, start) not in fresh}
         for (ukey, uhash, valid_from), chunk in fresh.items():
             if (ukey, uhash, valid_from) in old:
@@ -275,8 +278,8 @@ class Catalog:
                 conn.execute("UPDATE units SET current=1, superseded_at=NULL, file_key=?, valid_to=? "
                              "WHERE unit_key=? AND unit_hash=? AND valid_from=?",
                              (key, values[6], ukey, uhash, start))
-        for (ukey, uhash, valid_from), (row_id, valid_to) in old.items():
-            if (ukey, uhash, valid_from) in fresh:
+        for (ukey, uhash, source_from), (row_id, valid_to, valid_from) in old.items():
+            if (ukey, uhash, source_from) in fresh:
                 continue
             successors = [k[2] or today for k in fresh if k[0] == ukey]
             end = valid_to
@@ -396,6 +399,34 @@ class Catalog:
                 f"SELECT path, ref FROM units WHERE current=1 AND upper(ref) IN ({q}) ORDER BY path DESC", part):
                 out[ref.upper()] = (path, ref)
         return out
+
+    # -- what the base holds (ingest.gaps) -------------------------------------------------------
+    def _any(self, where: str, args: Sequence[Any]) -> bool:
+        return self._conn().execute(f"SELECT 1 FROM units WHERE current=1 AND {where} LIMIT 1", list(args)).fetchone() is not None
+
+    def holds_celex(self, core: str) -> bool:
+        """Units of the EU act whose CELEX contains `core` ("2004R0883": original, consolidated...)."""
+        return self._any("json_extract(metadata, '$.celex') LIKE ?", (f"%{core}%",))
+
+    def holds_article_of_celex(self, core: str, article: str) -> bool:
+        labels = [f"Article {article}"] + (["Article premier", "Article 1er"] if article == "1" else [])
+        q = ",".join("?" * len(labels))
+        return self._any(f"json_extract(metadata, '$.celex') LIKE ? AND (ref IN ({q}) OR "
+                         f"json_extract(metadata, '$.ref_alias') IN ({q}))", (f"%{core}%", *labels, *labels))
+
+    def holds_act_number(self, number: str) -> bool:
+        """An EU act held without a CELEX in its metadata, named in its units' hierarchy (act title)."""
+        return self._any("json_extract(metadata, '$.instrument_type') IN ('eu_regulation', 'eu_directive') "
+                         "AND hierarchy LIKE ?", (f"%{number}%",))
+
+    def holds_code_section(self, code: str, sections: Sequence[Sequence[str]]) -> bool:
+        if not sections:
+            return self._any("json_extract(metadata, '$.code') = ?", (code,))
+        return any(self._any("json_extract(metadata, '$.code') = ?" + " AND hierarchy LIKE ?" * len(path),
+                             (code, *[f"%{part}%" for part in path])) for path in sections)
+
+    def holds_source(self, name: str) -> bool:
+        return self._conn().execute("SELECT 1 FROM files WHERE source=? AND state='done' LIMIT 1", (name,)).fetchone() is not None
 
     def find_units_by_ref(self, refs: Sequence[str], limit: int = 50) -> list[str]:
         """Chunk ids of units whose ref is one of `refs` (case-insensitive), first chunk of each unit."""

@@ -7,7 +7,9 @@ stay separate units with their own dates, so an "as of" date can pick one.
 """
 from __future__ import annotations
 
+import ast
 import html
+import json
 import re
 from typing import Any
 
@@ -100,7 +102,33 @@ def _article(data: dict, path: list[str]) -> Unit:
         "legi_id": article_id,
         "legi_cid": str(data.get("cid") or ""),
     }
+    versions = legi_versions(data.get("articleVersions"))
+    if versions:
+        unit.meta["legi_versions"] = json.dumps(versions, separators=(",", ":"))
     return unit
+
+
+def legi_versions(raw: Any) -> list[dict[str, Any]]:
+    """Every version LEGI lists for an article (`articleVersions`: id, state, start and end), oldest
+    first, dates as YYYYMMDD. legi-data stores the list as a Python literal string: it is read with
+    ast.literal_eval (literals only, size-capped), never evaluated as code."""
+    if isinstance(raw, str):
+        if not raw.strip() or len(raw) > 200_000:
+            return []
+        try:
+            raw = ast.literal_eval(raw)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return []
+    if not isinstance(raw, list):
+        return []
+    out = []
+    for item in raw:
+        if not isinstance(item, dict) or not str(item.get("id") or "").startswith("LEGIARTI"):
+            continue
+        out.append({"id": str(item["id"]), "etat": str(item.get("etat") or ""),
+                    "valid_from": yyyymmdd(item.get("dateDebut")),
+                    "valid_to": yyyymmdd(item.get("dateFin"), end=True) or OPEN_ENDED})
+    return sorted(out, key=lambda v: v["valid_from"])
 
 
 def parse_legi(ctx: FileContext, tree: dict) -> list[Chunk]:

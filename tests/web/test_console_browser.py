@@ -147,6 +147,11 @@ def test_console_inquiry_queue_masked_until_reveal(browser, live_server, axe_sou
 
     # an agent reads the masked queue but may not reveal, answer or close
     d.find_element(By.CSS_SELECTOR, ".user button[type='submit']").click()
+    # The log-out is a form post: let its navigation finish before opening another page. Navigating
+    # at once raced it (the log-out's redirect could land after the new log-in page and replace it,
+    # so the log-in then went to /console instead of `next` and the wait below ran out).
+    WebDriverWait(d, 20).until(lambda drv: "/console/login" in drv.current_url
+                               and drv.find_elements(By.ID, "username") and not drv.get_cookie("liaison_session"))
     agent = env.accounts["agent"]
     _login(d, base, agent.username, agent.password, f"/console/inquiries/{reference}")
     assert d.find_elements(By.ID, "reveal") == [] and d.find_elements(By.ID, "answer-message") == []

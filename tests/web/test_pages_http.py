@@ -178,3 +178,18 @@ def test_viewer_highlights_escapes_and_reports_missing(live_server):
         assert missing.status_code == 404 and "Document not found" in missing.text
         assert client.get("/documents/view").status_code == 400
         assert client.get(DOC + "&as_of=yesterday").status_code == 400
+
+
+def test_a_second_login_page_keeps_the_first_form_valid(live_server):
+    """A log-in form stays valid when another log-in page is opened meanwhile (second tab, or the page
+    a log-out redirects to while the browser already loads another one)."""
+    agent = live_server.env.accounts["agent"]
+    with _client(live_server) as client:
+        first = _login_csrf(client)
+        second = _login_csrf(client)
+        assert first == second
+        response = client.post("/console/login", data={"username": agent.username, "password": agent.password,
+                                                        "csrf_token": first, "next": "/console/search"})
+        assert response.status_code == 303 and response.headers["location"] == "/console/search"
+    with _client(live_server) as other:  # another browser gets its own token
+        assert _login_csrf(other) != first
