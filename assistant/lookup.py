@@ -248,7 +248,26 @@ def search_units(kb, req: SearchRequest) -> SearchResponse:
         fields = _version_fields(version) if version is not None else _chunk_fields(_get_unit(kb, path, ref, as_of) or [hit])
         results.append(SearchResult(score=round(float(hit.score), 6), **fields))
     gaps = [GapPublic(**g.as_dict()) for g in kb.gaps(req.query)] if hasattr(kb, "gaps") else []
+    if req.as_of:
+        gaps += _versions_not_held(kb, req.query, req.as_of)
     return SearchResponse(results=results, gaps=gaps)
+
+
+def _versions_not_held(kb, query: str, as_of: date) -> list[GapPublic]:
+    """Articles the query names that the base holds, but not in their version of `as_of`."""
+    from ingest.legal_refs import extract_references
+
+    catalog = getattr(kb, "catalog", None)
+    named = [r for r in extract_references(query) if _CITABLE_REF.match(r)]
+    if catalog is None or not named or not hasattr(catalog, "held_refs"):
+        return []
+    out = []
+    for cite, (path, ref) in catalog.held_refs(named).items():
+        gap = missing_version(kb, path, ref, as_of)
+        if gap is not None:
+            out.append(GapPublic(kind="version", cite=ref, title=f"Article {ref}", url=gap.url,
+                                 message=missing_version_message(kb, path, ref, as_of) or ""))
+    return out
 
 
 def versions_of(kb, path: str, ref: str) -> list[VersionPublic]:

@@ -37,6 +37,8 @@ CONSOLE_ROLES = ("agent", "officer", "supervisor", "admin")
 # Same rules as the /v1/inquiries routes: agents may read the (masked) queue; revealing personal data,
 # answering and closing are for officers and supervisors.
 INQUIRY_ROLES = ("agent", "officer", "supervisor", "admin")
+# Who may open the case queue (/console/cases, intake.web.pages): the menu shows it to them only.
+CASE_ROLES = ("officer", "supervisor", "admin")
 INQUIRY_ACT_ROLES = ("officer", "supervisor", "admin")
 _KEY_FILE = "web-session.key"
 

@@ -36,6 +36,9 @@ def _templates():
     templates.env.trim_blocks = True
     templates.env.lstrip_blocks = True
     templates.env.filters["yyyymmdd"] = format_yyyymmdd
+    from api.web.auth import CASE_ROLES
+
+    templates.env.globals["case_roles"] = CASE_ROLES
     return templates
 
 

@@ -169,7 +169,9 @@ def gap_view(gap: dict, lang: str) -> dict:
     """A text the query names that the base does not hold, said first in the results."""
     t = translator(lang)
     title = localised_title(gap.get("title") or gap.get("cite", ""), lang)
-    if gap.get("kind") == "article" and gap.get("article"):
+    if gap.get("kind") == "version":
+        heading = t("gap_version_h", title=title)
+    elif gap.get("kind") == "article" and gap.get("article"):
         heading = t("gap_article_h", article=gap["article"], title=title)
     else:
         heading = t("gap_instrument_h", title=title)

@@ -346,7 +346,7 @@ def _int(value) -> int | None:
 
 # ---- console -------------------------------------------------------------------------------------
 
-def _staff_or_login(request: Request, principal) -> Response | None:
+def _staff_or_login(request: Request, principal, settings=None) -> Response | None:
     lang = pick_lang(request)
     if principal.is_anonymous:
         login = "/console/login"
@@ -354,8 +354,19 @@ def _staff_or_login(request: Request, principal) -> Response | None:
             return RedirectResponse(f"{login}?{urlencode({'next': str(request.url.path)})}", status_code=303)
         return render_error(request, 401, page_text(lang, "login_needed"))
     if principal.role not in ("officer", "supervisor", "admin"):
+        if settings is not None:
+            from api.web.chrome import refused_page
+
+            return refused_page(request, settings, principal)
         return render_error(request, 403, f"role {principal.role!r} has no access to cases")
     return None
+
+
+def _console_page(request: Request, settings, principal, template: str, **context):
+    """A case-console page inside the console's frame (its menu, log-out and language link)."""
+    from api.web.chrome import console_chrome
+
+    return page(request, template, **context, **console_chrome(request, settings, principal))
 
 
 def _staff_usernames(db_url: str) -> list[str]:
@@ -371,7 +382,7 @@ def console_queue(request: Request, settings: SettingsDep, service: ServiceDep, 
                   page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1):
     from intake.workflow import OPEN_STATES, STATES
 
-    refused = _staff_or_login(request, principal)
+    refused = _staff_or_login(request, principal, settings)
     if refused:
         return refused
     lang = pick_lang(request)
@@ -402,7 +413,7 @@ def console_queue(request: Request, settings: SettingsDep, service: ServiceDep, 
         params.update(page=n, lang=lang)
         return "/console/cases?" + urlencode(params)
 
-    return page(request, "console_queue.html", lang=lang, f=f, result=result, pages=pages, page_url=page_url,
+    return _console_page(request, settings, principal, "console_queue.html", lang=lang, f=f, result=result, pages=pages, page_url=page_url,
                 statuses=STATES, teams=settings.intake_teams, officers=_staff_usernames(service.db_url),
                 today=dt.date.today(), open_states=OPEN_STATES, inquiries=inquiries, inquiry_link=inquiry_link)
 
@@ -456,7 +467,7 @@ def _console_case(request: Request, settings, service, principal, reference: str
                              case["end_date"], lang=lang).to_dict()
         except RulesError:
             app = None
-    return page(request, "console_case.html", lang=lang, status_code=status_code, case=case, history=history,
+    return _console_page(request, settings, principal, "console_case.html", lang=lang, status_code=status_code, case=case, history=history,
                 person_name=" ".join(x for x in (person.get("first_name"), person.get("last_name")) if x),
                 applicable=app, notice=notice, error=error, officers=_staff_usernames(service.db_url),
                 teams=settings.intake_teams, attachment_kinds=ATTACHMENT_KINDS,
@@ -467,7 +478,7 @@ def _console_case(request: Request, settings, service, principal, reference: str
 @router.get("/console/cases/{reference}")
 def console_case(request: Request, reference: str, settings: SettingsDep, service: ServiceDep, principal: PrincipalDep,
                  done: str = ""):
-    refused = _staff_or_login(request, principal)
+    refused = _staff_or_login(request, principal, settings)
     if refused:
         return refused
     lang = pick_lang(request)
@@ -480,7 +491,7 @@ async def console_post(request: Request, reference: str, settings: SettingsDep, 
                        principal: PrincipalDep):
     from starlette.concurrency import run_in_threadpool
 
-    refused = _staff_or_login(request, principal)
+    refused = _staff_or_login(request, principal, settings)
     if refused:
         return refused
     reference = reference[:20]

@@ -39,7 +39,13 @@ SECURITY_HEADERS = {
 def env():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-    e = Environment(loader=FileSystemLoader(str(WEB / "templates")), autoescape=select_autoescape(["html"]),
+    from jinja2 import ChoiceLoader
+
+    from api.web.chrome import CONSOLE_TEMPLATES
+
+    # the console's templates come second: case pages include its bar (console/_header.html)
+    loader = ChoiceLoader([FileSystemLoader(str(WEB / "templates")), FileSystemLoader(str(CONSOLE_TEMPLATES))])
+    e = Environment(loader=loader, autoescape=select_autoescape(["html"]),
                     undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     e.globals.update(pick=pick, STATUS_LABELS=STATUS_LABELS, CASE_TYPE_LABELS=CASE_TYPE_LABELS,
                      PERSON_STATUS_LABELS=PERSON_STATUS_LABELS, ATTACHMENT_KIND_LABELS=ATTACHMENT_KIND_LABELS,

@@ -193,3 +193,28 @@ def test_a_second_login_page_keeps_the_first_form_valid(live_server):
         assert response.status_code == 303 and response.headers["location"] == "/console/search"
     with _client(live_server) as other:  # another browser gets its own token
         assert _login_csrf(other) != first
+
+
+def test_case_queue_is_a_console_page_for_officers_and_refused_in_the_users_language(live_server):
+    accounts = live_server.env.accounts
+    with _client(live_server) as agent:
+        assert _login(agent, accounts["agent"].username, accounts["agent"].password).status_code == 303
+        search = agent.get("/console/search?lang=fr").text
+        assert 'href="/console/cases"' not in search, "the menu hides what the role cannot open"
+        refused = agent.get("/console/cases?lang=fr")
+        assert refused.status_code == 403
+        assert "Accès refusé" in refused.text and "console-header" in refused.text and "/console/logout" in refused.text
+        assert "has no access" not in refused.text
+        assert "Access denied" in agent.get("/console/cases?lang=en").text
+    with _client(live_server) as officer:
+        assert _login(officer, accounts["officer"].username, accounts["officer"].password).status_code == 303
+        queue = officer.get("/console/cases?lang=fr")
+        assert queue.status_code == 200
+        # inside the console frame: its menu (cases current), the log-out form with a valid token
+        assert 'href="/console/cases" aria-current="page"' in queue.text and 'href="/console/search"' in queue.text
+        token = re.search(r'action="/console/logout">\s*<input type="hidden" name="csrf_token" value="([^"]+)"',
+                          queue.text).group(1)
+        out = officer.post("/console/logout", data={"csrf_token": token}, headers={"origin": live_server.base})
+        assert out.status_code == 303 and out.headers["location"] == "/console/login"
+        # the checkbox sits in a flex row right before its label
+        assert re.search(r'<div class="field check"><input id="q-overdue"[^>]*><label for="q-overdue">', queue.text)

@@ -115,7 +115,11 @@ def test_as_of_serves_the_version_in_force_that_day(versions_env):
     assert gap.status_code == 404
     assert "LEGIARTI000006752216" in gap.json()["detail"] and "legifrance.gouv.fr" in gap.json()["detail"]
 
+    old_search = httpx.post(f"{env.base}/v1/search", json={"query": "R767-2", "k": 3, "as_of": "2010-01-01"}).json()
+    assert all(r["ref"] != "R767-2" for r in old_search["results"])
+    assert old_search["gaps"][0]["kind"] == "version" and "LEGIARTI000006752216" in old_search["gaps"][0]["message"]
     search = httpx.post(f"{env.base}/v1/search", json={"query": "R767-2", "k": 3, "as_of": "2020-06-01"}).json()
+    assert search["gaps"] == []
     top = search["results"][0]
     assert top["ref"] == "R767-2" and top["valid_to"] == 20220328 and REMOVED not in top["body"]
     assert REMOVED in httpx.post(f"{env.base}/v1/search", json={"query": "R767-2", "k": 3}).json()["results"][0]["body"]
