@@ -20,6 +20,7 @@ from ingest.legal_refs import extract_references
 _CELEX = re.compile(r"^3(\d{4})([RL])(\d{4})")
 _EU_ACT = re.compile(r"^(\d{1,4})/(\d{2,4})$")
 _CODE_ARTICLE = re.compile(r"^[LRD]\d")
+_FICHE = re.compile(r"\b(F\d{2,6})\b")  # service-public.fr fiche ids (F3155)
 # "article 12", "art. 12 bis", "Article 13(1)" shortly before or after the act number
 _ARTICLE_NEAR = re.compile(r"\bart(?:icle|\.)?\s*(\d{1,3})(?:\s*(bis|ter|quater))?\b", re.IGNORECASE)
 
@@ -123,10 +124,20 @@ def _num(article: str) -> int:
 def find_gaps(catalog, query: str, registry, language: str = "en") -> list[Gap]:
     """Instruments and articles named in `query` that the catalog does not hold."""
     refs = extract_references(query or "")
-    if not refs:
+    fiches = list(dict.fromkeys(_FICHE.findall(query or "")))
+    if not refs and not fiches:
         return []
     acts = registry_acts(registry)
     gaps: list[Gap] = []
+    if fiches:
+        held = catalog.held_refs(fiches)
+        for fiche in fiches:
+            if fiche.upper() not in held:
+                source = next((s for s in registry if fiche in (s.selection.get("fiches") or [])), None)
+                # the official address only when the registry knows the fiche (its audience decides the path)
+                url = f"https://www.service-public.fr/particuliers/vosdroits/{fiche}" if source else ""
+                gaps.append(Gap("article", fiche, title=f"Fiche {fiche} (service-public.fr)", url=url,
+                                fetch_source=source.name if source else ""))
     code_articles = [r for r in refs if _CODE_ARTICLE.match(r)]
     if code_articles:
         held = catalog.held_refs(code_articles)
