@@ -67,7 +67,7 @@ def test_round_trip_template_to_report(settings, sqlite_url):
     })
     result = import_return(settings, sqlite_url, content, filename="cpam-health-2025.csv", institution="CPAM <Nord>",
                            year=2025, branch="health")
-    assert (result.status, result.line_count, result.skipped_lines) == ("current", 3, 8)
+    assert (result.status, result.line_count, result.skipped_lines) == ("current", 3, 14)
 
     html_path = build_report(settings, sqlite_url, 2025, "html")
     html = html_path.read_text(encoding="utf-8")
