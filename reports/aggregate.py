@@ -81,3 +81,49 @@ def by_partner(cells: Iterable[Cell], indicator: str, direction: str) -> dict[st
         if c.indicator == indicator and c.direction == direction:
             out[c.partner] += c.value
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class BreakdownCell:
+    """A sum over institutions of the lines with one structured breakdown ('sector=construction;...')."""
+
+    year: int
+    indicator: str
+    direction: str
+    instrument: str
+    partner: str
+    parts: tuple[tuple[str, str], ...]
+    value: Decimal
+
+
+def load_breakdowns(db_url: str, years: Iterable[int]) -> list[BreakdownCell]:
+    """Structured breakdowns only (free-text ones are the institutions' own sub-categories, not published)."""
+    years = sorted(set(years))
+    dims = (StatLine.year, StatLine.indicator, StatLine.direction, StatLine.instrument, StatLine.partner,
+            StatLine.breakdown)
+    current_ids = select(StatSubmission.id).where(StatSubmission.status == CURRENT, StatSubmission.year.in_(years))
+    indicators = [i.code for i in cat.INDICATORS.values() if i.dimensions]
+    with session_scope(db_url) as s:
+        q = (select(*dims, func.sum(StatLine.value))
+             .where(StatLine.submission_id.in_(current_ids), StatLine.indicator.in_(indicators),
+                    StatLine.breakdown.contains("="))
+             .group_by(*dims).order_by(*dims))
+        out = []
+        for year, indicator, direction, instrument, partner, breakdown, total in s.execute(q):
+            parts = cat.parse_breakdown(breakdown) or {}
+            out.append(BreakdownCell(year, indicator, direction, instrument, partner, tuple(sorted(parts.items())),
+                                     Decimal(total).quantize(Decimal("0.01"))))
+        return out
+
+
+def by_dimension(cells: Iterable[BreakdownCell], indicators: Iterable[str], direction: str,
+                 dimension: str) -> dict[str, Decimal]:
+    """value of `dimension` -> total (lines without that dimension are left out)."""
+    wanted = set(indicators)
+    out: dict[str, Decimal] = defaultdict(Decimal)
+    for c in cells:
+        if c.indicator in wanted and c.direction == direction:
+            value = dict(c.parts).get(dimension)
+            if value is not None:
+                out[value] += c.value
+    return out
