@@ -177,7 +177,7 @@ def _instrument_by_country(ctx: Context, section: Section) -> None:
     prev_total = by(ctx.prev, lambda c: f"{kind_of(c)}|{c.partner}", CLAIMS)
     has_prev = any(c.indicator == CLAIMS for c in ctx.prev)
     kinds = [k for k in lbl.KIND_ORDER if k in claims[TO_FR] or k in claims[BY_FR]]
-    rows, classes, shown = [], [], 0
+    rows, classes, shown = [], [], [0]
 
     def line(name: str, to_fr: Decimal, by_fr: Decimal, previous: Decimal | None, css: str = "") -> None:
         rows.append([name, f.meur(to_fr), f.meur(by_fr), f.meur(by_fr - to_fr), f.change(to_fr + by_fr, previous)])
@@ -190,7 +190,7 @@ def _instrument_by_country(ctx: Context, section: Section) -> None:
         rows.append([lbl.kind(kind, ctx.lang), "", "", "", ""])
         classes.append("subhead")
         top = ranked(both, PER_KIND)
-        shown += len(top)
+        shown.append(len(top))
         for p in top:
             line(f.partner_label(p), to_fr.get(p, ZERO), by_fr.get(p, ZERO), previous[p] if has_prev else None)
         rest = sorted(set(both) - set(top))
@@ -203,7 +203,7 @@ def _instrument_by_country(ctx: Context, section: Section) -> None:
     all_to = sum((sum(v.values(), ZERO) for v in claims[TO_FR].values()), ZERO)
     all_by = sum((sum(v.values(), ZERO) for v in claims[BY_FR].values()), ZERO)
     line(t("Total", "Total"), all_to, all_by, sum(prev_total.values(), ZERO) if has_prev else None, "total")
-    ctx.shown["healthcare_partners"] = shown
+    ctx.shown["healthcare_per_instrument"] = max(shown)
 
     partners_to = by(ctx.cur, partner_of, CLAIMS, TO_FR)
     partners_by = by(ctx.cur, partner_of, CLAIMS, BY_FR)

@@ -33,6 +33,7 @@ def counts(ctx: Context) -> dict[str, int]:
         "branches": len({r.branch for r in used}),
         "partners": len({c.partner for c in ctx.cur}),
         "country_rows": max([v for k, v in ctx.shown.items() if k.endswith("_partners")], default=0),
+        "per_instrument": ctx.shown.get("healthcare_per_instrument", 0),
     }
 
 
@@ -63,13 +64,15 @@ def build(ctx: Context) -> Section:
         f"{f.plural(n['institutions'], 'institution', 'institutions')}, couvrant {f.count(n['branches'])} des "
         f"{f.count(len(cat.BRANCHES))} branches et {f.plural(n['partners'], 'pays ou territoire partenaire', 'pays et territoires partenaires')}. "
         f"Les tableaux par pays détaillent au plus {f.plural(n['country_rows'], 'pays', 'pays')} (au plus "
-        f"{f.count(ctx.top_n)} selon le paramétrage), les autres étant regroupés sur une ligne avant le total ; les "
-        "graphiques par pays en montrent au plus 10.",
+        f"{f.count(ctx.top_n)} selon le paramétrage) et le tableau des soins par instrument et par pays au plus "
+        f"{f.plural(n['per_instrument'], 'pays', 'pays')} par instrument, les autres étant regroupés sur une ligne "
+        "avant le total ; les graphiques par pays en montrent au plus 10.",
         f"This report uses {n['returns']} validated return{'s' if n['returns'] != 1 else ''} from "
         f"{n['institutions']} institution{'s' if n['institutions'] != 1 else ''}, covering {n['branches']} of the "
         f"{len(cat.BRANCHES)} branches and {n['partners']} partner countries and territories. The country tables "
-        f"list at most {n['country_rows']} countries one by one (at most {ctx.top_n} as configured), the others "
-        "being grouped on one line before the total; the country charts show at most 10.")))
+        f"list at most {n['country_rows']} countries one by one (at most {ctx.top_n} as configured) and the "
+        f"healthcare table by instrument and country at most {n['per_instrument']} per instrument, the others being "
+        "grouped on one line before the total; the country charts show at most 10.")))
     versions = Counter((r.institution, r.branch) for r in ctx.returns)
     latest: dict[tuple, object] = {}
     for r in ctx.returns:  # sorted by id: the last one wins unless a current version exists

@@ -298,3 +298,25 @@ def test_free_text_breakdown_on_an_indicator_without_dimensions_stays_allowed():
     _, errors = check(csv_bytes([row("DE", 3, breakdown="scheme=general")]))
     assert errors == ["line 2, column breakdown: indicator 'persons_registered_healthcare' has no breakdown "
                       "dimensions: write free text without '=' or leave the breakdown empty"]
+
+
+def test_templates_carry_the_new_breakdowns():
+    import openpyxl
+
+    from reports.templates import build_template
+
+    text = build_template("contributions", 2025, "csv").decode()
+    assert "posted_worker_certificates,,count,sector=agriculture;duration=lt_1m;status=employee," in text
+    assert "affiliation_exemptions,,count,status=self_employed," in text
+    assert "healthcare_payments_amount,,EUR,basis=lump_sums," in build_template("health", 2025, "csv").decode()
+    codes = openpyxl.load_workbook(io.BytesIO(build_template("contributions", 2025, "xlsx")))["Codes"]
+    listed = {row[15]: row[16] for row in codes.iter_rows(min_row=2, values_only=True) if row[15]}
+    assert listed["sector=construction"] == "posted_worker_certificates, agreement_posting_forms, multi_state_certificates"
+    assert "status=civil_servant" in listed and "NOAGR" in {row[0] for row in codes.iter_rows(values_only=True)}
+    # A filled template line with its example breakdown is accepted as is.
+    lines, errors = check(text.replace("posted_worker_certificates,,count", "posted_worker_certificates,12,count", 1)
+                          .replace("2025,contributions,EU,,FR_COMPETENT,posted_worker_certificates",
+                                   "2025,contributions,EU,DE,FR_COMPETENT,posted_worker_certificates").encode(),
+                          branch="contributions")
+    assert errors == [] and [(ln.partner, ln.value, ln.breakdown) for ln in lines] == [
+        ("DE", 12, "sector=agriculture;duration=lt_1m;status=employee")]
