@@ -307,8 +307,9 @@ def demo_activity(name: str, year: int) -> dict:
                 "feedback_useful": n(5200, "useful"), "feedback_not_useful": n(900, "not_useful"),
                 "by_language": {"fr": n(36000, "fr"), "en": n(7400, "en"), "es": n(2100, "es"), "de": n(1500, "de"),
                                 "pt": n(1000, "pt")},
-                "by_topic": {"healthcare": n(15000, "t1"), "pensions": n(11000, "t2"), "posting": n(9500, "t3"),
-                             "family": n(5200, "t4"), "unemployment": n(3100, "t5"), "other": n(4200, "t6")}}
+                "by_topic": {"healthcare_abroad": n(13000, "t1"), "pensions": n(11000, "t2"), "posting": n(9500, "t3"),
+                             "family_benefits": n(5200, "t4"), "expatriation": n(3100, "t5"),
+                             "cross_border_healthcare": n(2000, "t7"), "other": n(4200, "t6")}}
     if name == "intake":
         return {"cases_by_type": {"continuation": n(6200, "continuation"), "exemption": n(1900, "exemption"),
                                   "inquiry": n(2600, "inquiry")},

@@ -14,6 +14,14 @@ TITLE = ("Activité du centre", "Activity of the liaison centre")
 ID = "activity"
 _OUTCOMES = {"accept": ("Acceptées", "Accepted"), "refuse": ("Refusées", "Refused"),
              "withdrawn": ("Retirées", "Withdrawn"), "pending": ("En cours", "Pending")}
+_TOPICS = {"cross_border_healthcare": ("Soins transfrontaliers (directive)", "Cross-border healthcare (directive)"),
+           "healthcare_abroad": ("Soins à l'étranger", "Healthcare abroad"),
+           "territories": ("Collectivités d'outre-mer", "French overseas territories"),
+           "impatriates": ("Impatriés", "Impatriates"), "posting": ("Détachement", "Posting"),
+           "expatriation": ("Expatriation", "Expatriation"), "pensions": ("Retraites", "Pensions"),
+           "family_benefits": ("Prestations familiales", "Family benefits"),
+           "foreign_systems": ("Systèmes étrangers", "Foreign systems"), "cleiss": ("Le centre", "The centre"),
+           "other": ("Autres", "Other")}
 _TYPES = {"continuation": ("Maintien d'affiliation", "Continued affiliation"),
           "exemption": ("Exemption d'affiliation", "Exemption from affiliation"),
           "inquiry": ("Demandes de renseignements", "Inquiries")}
@@ -139,7 +147,8 @@ def build(ctx: Context) -> Section:
                                                  f.language))
         if assistant.current.get("by_topic"):
             section.blocks.append(_mapping_table(ctx, t(f"Questions par thème, {year}", f"Questions by topic, {year}"),
-                                                 t("Thème", "Topic"), assistant.current["by_topic"], 10))
+                                                 t("Thème", "Topic"), assistant.current["by_topic"], 10,
+                                                 lambda k: f.t(*_TOPICS[k]) if k in _TOPICS else k))
 
     intake = ctx.activity["intake"]
     section.blocks.append(Heading(t("Demandes et dossiers", "Requests and cases"), "activity-intake"))

@@ -161,6 +161,13 @@ def leaders_text(ctx: Context, labels: list[str], values: list, unit: str, k: in
     return "; ".join(f"{name}{colon}{ctx.f.value(v, unit)}" for name, v in list(zip(labels, values, strict=True))[:k])
 
 
+def add_indicator_table(ctx: Context, section, caption: str, indicators: Iterable[str], note: str = "") -> None:
+    """Append the indicator table (when the indicators have figures) to `section`."""
+    table = indicator_table(ctx, caption, indicators, note)
+    if table:
+        section.blocks.append(table)
+
+
 def indicator_table(ctx: Context, caption: str, indicators: Iterable[str], note: str = "") -> Table | None:
     """Every indicator of the list by direction: this year, last year, change (amounts in M€)."""
     f, rows = ctx.f, []

@@ -6,7 +6,7 @@ from reports import labels as lbl
 from reports.aggregate import by_dimension
 from reports.document import Paragraph, Section
 from reports.sections.base import (
-    BLUE, ORANGE, ZERO, Context, KeyFigure, by, country_table, hbar, key_figure, partner_of,
+    BLUE, ORANGE, ZERO, Context, KeyFigure, by, country_table, hbar, key_figure, partner_of, ranked,
 )
 
 TITLE = ("Exemptions d'affiliation", "Exemptions from affiliation")
@@ -35,7 +35,7 @@ def build(ctx: Context) -> Section:
         f"activité dans l'autre État. En {year} : {f.count(sum(both.values(), ZERO))} exemptions.",
         f"Exemptions from affiliation granted: the person stays insured in the home state's scheme while working in "
         f"the other state. In {year}: {f.count(sum(both.values(), ZERO))} exemptions.")))
-    top10 = sorted((p for p in both if both[p]), key=lambda p: (-both[p], p))[:10]
+    top10 = ranked(both, 10)
     if top10:
         section.blocks.append(hbar(
             ctx, t(f"Exemptions d'affiliation : les {len(top10)} premiers pays, {year}",

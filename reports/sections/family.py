@@ -4,8 +4,8 @@ from __future__ import annotations
 from reports import catalogue as cat
 from reports.document import Paragraph, Section
 from reports.sections.base import (
-    BLUE, GREY, ZERO, Context, KeyFigure, by, country_table, hbar, indicator_table, key_figure, money_header,
-    partner_of,
+    BLUE, GREY, ZERO, Context, KeyFigure, add_indicator_table, by, country_table, hbar, key_figure, money_header,
+    partner_of, ranked,
 )
 
 TITLE = ("Prestations familiales", "Family benefits")
@@ -35,7 +35,7 @@ def build(ctx: Context) -> Section:
         f"Family benefits paid by France, as competent state, for children living in another state. In {year}: "
         f"{f.count(sum(cases.values(), ZERO))} families, {f.count(sum(children.values(), ZERO))} children, "
         f"{f.meur_text(sum(amounts.values(), ZERO))}.")))
-    top10 = sorted((p for p in amounts if amounts[p]), key=lambda p: (-amounts[p], p))[:10]
+    top10 = ranked(amounts, 10)
     if top10:
         section.blocks.append(hbar(
             ctx, t(f"Prestations familiales versées : les {len(top10)} premiers pays, {year} et {year - 1}",
@@ -54,9 +54,7 @@ def build(ctx: Context) -> Section:
         amounts, change=(amounts, prev), note=t("Évolution : du montant versé.", "Change: of the amount paid."))
     ctx.shown["family_partners"] = len(top)
     section.blocks.append(table)
-    table = indicator_table(ctx, t(f"Famille : indicateurs par sens, {year} et {year - 1}",
-                                   f"Family: indicators by direction, {year} and {year - 1}"),
-                            [i.code for i in cat.indicators_for("family")])
-    if table:
-        section.blocks.append(table)
+    add_indicator_table(ctx, section, t(f"Famille : indicateurs par sens, {year} et {year - 1}",
+                                        f"Family: indicators by direction, {year} and {year - 1}"),
+                        [i.code for i in cat.indicators_for("family")])
     return section

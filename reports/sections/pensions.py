@@ -5,8 +5,8 @@ from reports import catalogue as cat
 from reports import labels as lbl
 from reports.document import Heading, Paragraph, Section
 from reports.sections.base import (
-    BLUE, GREY, ZERO, Context, KeyFigure, by, country_table, hbar, indicator_table, key_figure, kind_of, money_header,
-    partner_of,
+    BLUE, GREY, ZERO, Context, KeyFigure, add_indicator_table, by, country_table, hbar, key_figure, kind_of,
+    money_header, partner_of, ranked,
 )
 
 TITLE = ("Pensions versées à l'étranger", "Pensions paid abroad")
@@ -37,7 +37,7 @@ def build(ctx: Context) -> Section:
         f"Old-age and survivors' pensions paid by French schemes to persons living outside France. In {year}: "
         f"{f.count(sum(counts.values(), ZERO))} pensions in payment in {f.count(len([p for p in counts if counts[p]]))} "
         f"countries and territories, for {f.meur_text(sum(amounts.values(), ZERO))}.")))
-    top10 = sorted((p for p in amounts if amounts[p]), key=lambda p: (-amounts[p], p))[:10]
+    top10 = ranked(amounts, 10)
     if top10:
         section.blocks.append(hbar(
             ctx, t(f"Pensions versées à l'étranger : les {len(top10)} premiers pays, {year} et {year - 1}",
@@ -71,11 +71,9 @@ def build(ctx: Context) -> Section:
         [t("Instrument", "Instrument"), t("Pensions en paiement", "Pensions in payment"),
          money_header(ctx, t("Montant versé", "Amount paid")), t("Part du montant", "Share of amount")],
         rows, [False, True, True, True], total_row=True))
-    table = indicator_table(ctx, t(f"Vieillesse : indicateurs par sens, {year} et {year - 1}",
-                                   f"Old age: indicators by direction, {year} and {year - 1}"),
-                            [i.code for i in cat.indicators_for("old_age")],
-                            note=t("France État de résidence : pensions étrangères servies à des résidents de France.",
-                                   "France stay/residence: foreign pensions paid to residents of France."))
-    if table:
-        section.blocks.append(table)
+    add_indicator_table(ctx, section, t(f"Vieillesse : indicateurs par sens, {year} et {year - 1}",
+                                        f"Old age: indicators by direction, {year} and {year - 1}"),
+                        [i.code for i in cat.indicators_for("old_age")],
+                        note=t("France État de résidence : pensions étrangères servies à des résidents de France.",
+                               "France stay/residence: foreign pensions paid to residents of France."))
     return section

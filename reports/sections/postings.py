@@ -3,14 +3,13 @@ country, sector, duration and worker status, both ways (issued by France for wor
 state for work in France); exceptions agreed under art. 16 and derogations under bilateral agreements."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 from reports import catalogue as cat
 from reports import labels as lbl
 from reports.aggregate import by_dimension
 from reports.document import Heading, Paragraph, Section
 from reports.sections.base import (
-    BLUE, ORANGE, ZERO, Context, KeyFigure, by, country_table, hbar, indicator_table, key_figure, partner_of,
+    BLUE, ORANGE, ZERO, Context, KeyFigure, add_indicator_table, by, country_table, hbar, key_figure, partner_of,
+    ranked,
 )
 
 TITLE = ("Détachements", "Postings")
@@ -20,10 +19,8 @@ POSTINGS = (A1, FORMS)
 ART16, DEROGATIONS = "exceptions_granted", "bilateral_derogations"
 OUT, IN = cat.FR_COMPETENT, cat.FR_STAY_RESIDENCE  # from France / into France
 
-
 def _way(ctx: Context, direction: str) -> str:
     return {OUT: ctx.t("Depuis la France", "From France"), IN: ctx.t("Vers la France", "Into France")}[direction]
-
 
 def key_figures(ctx: Context) -> list[KeyFigure]:
     t = ctx.t
@@ -35,7 +32,6 @@ def key_figures(ctx: Context) -> list[KeyFigure]:
         key_figure(ctx, ID, t("Dérogations (art. 16) et dérogations conventionnelles",
                               "Exceptions (art. 16) and bilateral derogations"), cat.COUNT, (ART16, DEROGATIONS)),
     ]
-
 
 def build(ctx: Context) -> Section:
     f, t, year = ctx.f, ctx.t, ctx.year
@@ -52,7 +48,7 @@ def build(ctx: Context) -> Section:
         f"{year}: {f.count(sum(out.values(), ZERO))} postings from France and {f.count(sum(into.values(), ZERO))} "
         "into France.")))
     both = {p: out.get(p, ZERO) + into.get(p, ZERO) for p in set(out) | set(into)}
-    top10 = sorted((p for p in both if both[p]), key=lambda p: (-both[p], p))[:10]
+    top10 = ranked(both, 10)
     if top10:
         section.blocks.append(hbar(
             ctx, t(f"Détachements par pays : les {len(top10)} premiers, {year}",
@@ -95,13 +91,10 @@ def build(ctx: Context) -> Section:
                "Agreements between France and the other state, both ways."))
     ctx.shown["exceptions_partners"] = len(top)
     section.blocks.append(table)
-    table = indicator_table(ctx, t(f"Législation applicable : indicateurs par sens, {year} et {year - 1}",
-                                   f"Applicable legislation: indicators by direction, {year} and {year - 1}"),
-                            [i.code for i in cat.indicators_for("contributions")])
-    if table:
-        section.blocks.append(table)
+    add_indicator_table(ctx, section, t(f"Législation applicable : indicateurs par sens, {year} et {year - 1}",
+                                        f"Applicable legislation: indicators by direction, {year} and {year - 1}"),
+                        [i.code for i in cat.indicators_for("contributions")])
     return section
-
 
 def _dimension(ctx: Context, section: Section, dimension: str, chart: bool) -> None:
     f, t, year = ctx.f, ctx.t, ctx.year

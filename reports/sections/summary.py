@@ -26,6 +26,15 @@ def build(ctx: Context, figures: list[KeyFigure], titles: dict[str, str]) -> Sec
                       f" Payments changed by {f.change(paid.current, paid.previous)} and receipts by "
                       f"{f.change(received.current, received.previous)} from {year - 1}.")
         section.blocks.append(Paragraph(text))
+    amounts = [k for k in figures if k.unit == cat.EUR and not k.key]
+    if amounts:
+        section.blocks.append(hbar(
+            ctx, t(f"Principaux montants, {year} et {year - 1}", f"Main amounts, {year} and {year - 1}"),
+            [k.label for k in amounts],
+            [(str(year), [k.current for k in amounts], BLUE), (str(year - 1), [k.previous or 0 for k in amounts], GREY)],
+            money=True, alt=t(f"Graphique en barres horizontales de {len(amounts)} montants clés en {year} et "
+                              f"{year - 1}.", f"Horizontal bar chart of {len(amounts)} key amounts in {year} and "
+                              f"{year - 1}."), table=ctx.num.tables + 1))
     rows = []
     for k in figures:
         label = money_header(ctx, k.label) if k.unit == cat.EUR else k.label
@@ -39,14 +48,5 @@ def build(ctx: Context, figures: list[KeyFigure], titles: dict[str, str]) -> Sec
                "Montants en millions d'euros (M€).",
                "Change: relative to the previous year's validated returns as they stand today. Amounts in millions "
                "of euros (€ m).")))
-    amounts = [k for k in figures if k.unit == cat.EUR and not k.key]
-    if amounts:
-        section.blocks.append(hbar(
-            ctx, t(f"Principaux montants, {year} et {year - 1}", f"Main amounts, {year} and {year - 1}"),
-            [k.label for k in amounts],
-            [(str(year), [k.current for k in amounts], BLUE), (str(year - 1), [k.previous or 0 for k in amounts], GREY)],
-            money=True, alt=t(f"Graphique en barres horizontales de {len(amounts)} montants clés en {year} et "
-                              f"{year - 1}.", f"Horizontal bar chart of {len(amounts)} key amounts in {year} and "
-                              f"{year - 1}."), table=ctx.num.tables))
     return section
 

@@ -5,32 +5,24 @@ quotes, and the HTML edition at 320 px in headless Chromium."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from decimal import Decimal
 from html import unescape
 from types import SimpleNamespace
 
 import pytest
 
-from reports.demo import run_demo
 from reports.i18n import Formatter
 from reports.render import render_html, render_pdf
 from reports.report import build_model
 from reports.sections import SECTIONS
+from tests.reports.helpers import pdf_text
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
 
 @pytest.fixture(scope="module")
-def editions(tmp_path_factory):
-    from liaison.db import migrate
-    from liaison.settings import Settings
-
-    settings = Settings(data_dir=tmp_path_factory.mktemp("editions") / "data").ensure_dirs()
-    url = settings.resolved_database_url
-    migrate(url)
-    run_demo(settings, url, [2024, 2025])
+def editions(demo_env):
+    settings, url = demo_env
     models = {lang: build_model(url, 2025, lang=lang) for lang in ("fr", "en")}
     html = {lang: render_html(model) for lang, model in models.items()}
     return SimpleNamespace(settings=settings, url=url, models=models, html=html)
@@ -214,15 +206,13 @@ def test_methods_text_quotes_counts_computed_from_the_report(editions):
 
 @pytest.mark.integration
 def test_both_editions_render_to_pdf(editions, tmp_path):
-    tool = shutil.which("pdftotext")
-    assert tool, "pdftotext missing: run `make install-system` (poppler-utils)"
     for lang, expected in (("fr", ("Rapport annuel 2025", "Sommaire", "Page 1 sur", "Soins de santé", "Détachements",
                                    "Tableau 1. Chiffres clés")),
                            ("en", ("Annual report 2025", "Contents", "Page 1 of", "Healthcare", "Postings",
                                    "Table 1. Key figures"))):
         pdf = tmp_path / f"report-{lang}.pdf"
         pdf.write_bytes(render_pdf(editions.models[lang], editions.html[lang]))
-        text = subprocess.run([tool, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        text = pdf_text(pdf)
         for word in expected:
             assert word in text, (lang, word)
 

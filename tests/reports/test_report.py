@@ -20,27 +20,10 @@ from reports.render import build_report, render_html, render_pdf
 from reports.report import NoReportData, build_model
 from reports.returns import import_return
 from reports.templates import build_template
+from tests.reports.helpers import pdf_text
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
-
-
-def pdf_text(pdf: Path) -> str:
-    tool = shutil.which("pdftotext")
-    assert tool, "pdftotext missing: run `make install-system` (poppler-utils)"
-    return subprocess.run([tool, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-
-
-@pytest.fixture(scope="module")
-def demo_env(tmp_path_factory):
-    from liaison.db import migrate
-    from liaison.settings import Settings
-
-    settings = Settings(data_dir=tmp_path_factory.mktemp("demo") / "data").ensure_dirs()
-    url = settings.resolved_database_url
-    migrate(url)
-    run_demo(settings, url, [2024, 2025])
-    return settings, url
 
 
 def _fill_template(branch: str, year: int, values: dict[tuple[str, str], tuple[str, object]]) -> bytes:
