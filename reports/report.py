@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, replace
 
 from reports.activity import SOURCES, ActivitySummary, _clean, collect_all
-from reports.aggregate import BreakdownCell, Cell, load_breakdowns, load_cells
+from reports.aggregate import BreakdownCell, Cell, load_cells_and_breakdowns
 from reports.document import (  # noqa: F401 - re-exported: the report's document model
     Figure, Heading, Numbering, Paragraph, ReportModel, Section, Table,
 )
@@ -78,13 +78,12 @@ def _demo_activity(activity: dict[str, ActivitySummary], year: int) -> dict[str,
 
 
 def load_inputs(db_url: str, year: int, *, top_countries: int = 15) -> ReportInputs:
-    cells = load_cells(db_url, [year, year - 1])
+    cells, breakdowns = load_cells_and_breakdowns(db_url, [year, year - 1])
     returns = sorted(list_returns(db_url, year=year, limit=100_000), key=lambda r: r.id)
     current = [r for r in returns if r.status == CURRENT]
     if not current:
         raise NoReportData(f"no validated return for {year}: import returns first "
                            f"(liaison stats import) or create demo data (liaison stats demo {year - 1} {year})")
-    breakdowns = load_breakdowns(db_url, [year, year - 1])
     activity = collect_all(db_url, year)
     if all(r.synthetic for r in current):
         activity = _demo_activity(activity, year)

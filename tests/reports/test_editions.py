@@ -72,6 +72,17 @@ def test_formatter_follows_each_locale():
         Formatter("de")
 
 
+@pytest.mark.unit
+def test_demo_prints_the_address_it_is_served_on():
+    from liaison.settings import Settings
+    from reports.demo import served_base_url
+
+    served = Settings().model_copy(update={"host": "0.0.0.0", "port": 8123})  # as `liaison demo --port 8123` does
+    assert served_base_url(served) == "http://127.0.0.1:8123"
+    public = Settings(public_base_url="https://liaison.example/").model_copy(update={"port": 8123})
+    assert served_base_url(public) == "https://liaison.example"
+
+
 @pytest.mark.integration
 def test_french_edition_formats_numbers_units_and_dates(editions):
     html = editions.html["fr"]
