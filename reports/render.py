@@ -64,7 +64,9 @@ def report_bytes(settings, db_url: str, year: int, fmt: str, lang: str = DEFAULT
     lang = check_lang(lang)
     links = api_links(year, lang) if links is None else links
     inputs = load_inputs(db_url, year, top_countries=settings.reports_top_countries)
-    variant = hashlib.sha256(json.dumps(links, sort_keys=True).encode()).hexdigest()[:12]
+    # The edition's links and the page template are part of the output (a layout change is a new file).
+    template = (Path(__file__).parent / "annual_report.html.j2").read_bytes()
+    variant = hashlib.sha256(json.dumps(links, sort_keys=True).encode() + template).hexdigest()[:12]
     cache = settings.data_dir / "reports" / "cache" / f"{inputs.fingerprint}.{lang}.{variant}.{fmt}"
     if cache.exists():
         return cache.read_bytes(), inputs.fingerprint
