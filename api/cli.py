@@ -73,6 +73,8 @@ def _demo(args) -> int:
     from liaison.db import migrate
 
     settings = settings_from_args(args)
+    # The steps print links to the server started below: give them its host and port.
+    settings = settings.model_copy(update={"host": args.host or settings.host, "port": args.port or settings.port})
     migrate(settings.resolved_database_url)
     for label, module_name, func in DEMO_STEPS:
         try:

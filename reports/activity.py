@@ -35,6 +35,7 @@ class ActivitySummary:
     reason: str = ""
     current: dict[str, Any] = field(default_factory=dict)
     previous: dict[str, Any] | None = None
+    synthetic: bool = False  # demonstration figures standing in for a desk that recorded nothing
 
 
 def period(year: int) -> tuple[date, date]:

@@ -81,3 +81,67 @@ def by_partner(cells: Iterable[Cell], indicator: str, direction: str) -> dict[st
         if c.indicator == indicator and c.direction == direction:
             out[c.partner] += c.value
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class BreakdownCell:
+    """A sum over institutions of the lines with one structured breakdown ('sector=construction;...')."""
+
+    year: int
+    indicator: str
+    direction: str
+    instrument: str
+    partner: str
+    parts: tuple[tuple[str, str], ...]
+    value: Decimal
+
+
+def load_cells_and_breakdowns(db_url: str, years: Iterable[int]) -> tuple[list[Cell], list[BreakdownCell]]:
+    """The cells of `load_cells` and the structured breakdowns (free-text ones are the institutions' own
+    sub-categories, not published), in one pass over the lines: a year of a million lines is scanned once."""
+    years = sorted(set(years))
+    dims = (StatLine.year, StatLine.branch, StatLine.instrument, StatLine.partner, StatLine.direction,
+            StatLine.indicator, StatLine.unit)
+    indicators = [i.code for i in cat.INDICATORS.values() if i.dimensions]
+    structured = case((StatLine.indicator.in_(indicators) & StatLine.breakdown.contains("="), StatLine.breakdown),
+                      else_="")
+    current_ids = select(StatSubmission.id).where(StatSubmission.status == CURRENT, StatSubmission.year.in_(years))
+    synthetic_ids = current_ids.where(StatSubmission.synthetic.is_(True))
+    with session_scope(db_url) as s:
+        synthetic_subs = sorted(s.scalars(synthetic_ids))
+        synthetic = func.max(case((StatLine.submission_id.in_(synthetic_subs), 1), else_=0))
+        q = (select(*dims, structured, func.sum(StatLine.value), func.count(), synthetic)
+             .where(StatLine.submission_id.in_(current_ids))
+             .group_by(*dims, structured).order_by(*dims, structured))
+        cells: list[Cell] = []
+        breakdowns: list[BreakdownCell] = []
+        key, total, lines, is_synthetic = None, Decimal(0), 0, False
+        for year, branch, instrument, partner, direction, indicator, unit, breakdown, value, n, syn in s.execute(q):
+            value = Decimal(value).quantize(Decimal("0.01"))
+            if breakdown:
+                parts = cat.parse_breakdown(breakdown) or {}
+                breakdowns.append(BreakdownCell(year, indicator, direction, instrument, partner,
+                                                tuple(sorted(parts.items())), value))
+            row_key = (year, branch, instrument, partner, direction, indicator, unit)
+            if row_key != key:
+                if key is not None:
+                    cells.append(Cell(*key, total, lines, is_synthetic))
+                key, total, lines, is_synthetic = row_key, Decimal(0), 0, False
+            total, lines, is_synthetic = total + value, lines + int(n), is_synthetic or bool(syn)
+        if key is not None:
+            cells.append(Cell(*key, total, lines, is_synthetic))
+    breakdowns.sort(key=lambda b: (b.year, b.indicator, b.direction, b.instrument, b.partner, b.parts))
+    return cells, breakdowns
+
+
+def by_dimension(cells: Iterable[BreakdownCell], indicators: Iterable[str], direction: str,
+                 dimension: str) -> dict[str, Decimal]:
+    """value of `dimension` -> total (lines without that dimension are left out)."""
+    wanted = set(indicators)
+    out: dict[str, Decimal] = defaultdict(Decimal)
+    for c in cells:
+        if c.indicator in wanted and c.direction == direction:
+            value = dict(c.parts).get(dimension)
+            if value is not None:
+                out[value] += c.value
+    return out

@@ -52,6 +52,9 @@ class Indicator:
     count_indicator: str | None = None
     flow: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_FLOW))
     headline: bool = False
+    # Breakdown dimensions a line may carry in its breakdown column ("sector=construction;duration=6_12m"):
+    # each line is then one cell of the cross-classification, so the lines add up to the total.
+    dimensions: tuple[str, ...] = ()
 
 
 _INDICATORS = (
@@ -63,7 +66,12 @@ _INDICATORS = (
               "Claims for reimbursement of healthcare costs (received when France is competent, sent "
               "when France is the state of stay or residence)"),
     Indicator("healthcare_claims_amount", "health", EUR, "Healthcare claims (amount)",
-              "Amount of the claims above, in euros", count_indicator="healthcare_claims", headline=True),
+              "Amount of the claims above, in euros (breakdown basis=actual_costs or basis=lump_sums)",
+              count_indicator="healthcare_claims", headline=True, dimensions=("basis",)),
+    Indicator("healthcare_payments_amount", "health", EUR, "Healthcare claims settled (amount)",
+              "Amount paid (France competent) or received (France state of stay or residence) in the year in "
+              "settlement of healthcare claims, in euros (breakdown basis=actual_costs or basis=lump_sums)",
+              count_indicator="healthcare_claims", dimensions=("basis",)),
     Indicator("pension_applications", "old_age", COUNT, "Pension applications handled",
               "Applications for an old-age or survivor's pension involving another state"),
     Indicator("pensions_paid", "old_age", COUNT, "Pensions in payment",
@@ -93,11 +101,24 @@ _INDICATORS = (
               "Reimbursements between institutions (amount)",
               "Reimbursements of benefits paid to frontier workers (art. 65 of Reg. 883/2004), in euros"),
     Indicator("posted_worker_certificates", "contributions", COUNT, "Posted-worker certificates (A1)",
-              "Certificates of applicable legislation for posted workers (art. 12)", headline=True),
+              "Certificates of applicable legislation for posted workers (art. 12); issued by France (France "
+              "competent) or by the other state for work in France (France stay/residence). Breakdown: sector, "
+              "duration, status", headline=True, dimensions=("sector", "duration", "status")),
+    Indicator("agreement_posting_forms", "contributions", COUNT, "Posting certificates under bilateral agreements",
+              "Certificates of posting issued under a bilateral agreement (the agreement's own form). "
+              "Breakdown: sector, duration, status", headline=True, dimensions=("sector", "duration", "status")),
     Indicator("multi_state_certificates", "contributions", COUNT, "Certificates for work in several states",
-              "Certificates of applicable legislation for activity in two or more states (art. 13)"),
+              "Certificates of applicable legislation for activity in two or more states (art. 13). "
+              "Breakdown: sector, status", dimensions=("sector", "status")),
     Indicator("exceptions_granted", "contributions", COUNT, "Exceptions granted",
-              "Exceptions to the rules on applicable legislation agreed (art. 16 agreements)", headline=True),
+              "Exceptions to the rules on applicable legislation agreed (art. 16 agreements). Breakdown: "
+              "duration, status", headline=True, dimensions=("duration", "status")),
+    Indicator("bilateral_derogations", "contributions", COUNT, "Derogations under bilateral agreements",
+              "Derogations agreed under a bilateral agreement (postings beyond the agreement's normal "
+              "duration or outside its ordinary rules). Breakdown: duration, status", dimensions=("duration", "status")),
+    Indicator("affiliation_exemptions", "contributions", COUNT, "Exemptions from affiliation",
+              "Exemptions from affiliation granted: workers kept in their home scheme while working in the "
+              "other state. Breakdown: status", dimensions=("status",)),
     Indicator("contributions_recovered_amount", "contributions", EUR, "Contributions recovered (amount)",
               "Contributions recovered through cross-border mutual assistance, in euros",
               # France recovers for itself abroad when competent (money in), and for another state's
@@ -105,6 +126,35 @@ _INDICATORS = (
               flow={FR_COMPETENT: "in", FR_STAY_RESIDENCE: "out"}),
 )
 INDICATORS: dict[str, Indicator] = {i.code: i for i in _INDICATORS}
+
+# Breakdown dimensions and their values (codes in returns; labels in reports/labels.py).
+DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "basis": ("actual_costs", "lump_sums"),
+    "sector": ("agriculture", "industry", "construction", "transport", "trade_hospitality", "business_services",
+               "public_health_education", "other"),
+    "duration": ("lt_1m", "1_6m", "6_12m", "12_24m", "gt_24m"),
+    "status": ("employee", "self_employed", "civil_servant"),
+}
+
+
+def parse_breakdown(raw: str) -> dict[str, str] | None:
+    """{dimension: value} for a structured breakdown ('sector=construction;status=employee'), None for free
+    text (a sub-category of the institution's own, added together as before). Values are not checked here."""
+    if "=" not in raw:
+        return None
+    out: dict[str, str] = {}
+    for part in raw.replace(",", ";").split(";"):
+        if not part.strip():
+            continue
+        key, _, value = part.partition("=")
+        out[key.strip().lower()] = value.strip().lower()
+    return out
+
+
+def format_breakdown(parts: dict[str, str]) -> str:
+    """The stored form: dimensions in catalogue order, so equal breakdowns compare equal."""
+    order = list(DIMENSIONS)
+    return ";".join(f"{k}={parts[k]}" for k in sorted(parts, key=lambda k: (order.index(k) if k in order else 99, k)))
 
 
 def indicators_for(branch: str) -> list[Indicator]:
@@ -137,6 +187,9 @@ BILATERAL = {
     "TN": "Franco-Tunisian agreement", "TR": "Franco-Turkish agreement",
     "US": "Franco-American agreement", "UY": "Franco-Uruguayan agreement",
 }
+# Care, pensions or benefits involving a state with no coordination instrument (care abroad reimbursed
+# under French law, pensions paid to residents of such states).
+NO_AGREEMENT = "NOAGR"
 TERRITORIAL = {
     "NC": "Coordination with New Caledonia", "PF": "Coordination with French Polynesia",
     "PM": "Coordination with Saint Pierre and Miquelon", "YT": "Coordination with Mayotte",
@@ -164,13 +217,17 @@ def _instruments() -> dict[str, Instrument]:
         out[f"BA-{code}"] = Instrument(f"BA-{code}", "bilateral", label, (code,), f"partner {code} only")
     for code, label in TERRITORIAL.items():
         out[f"TA-{code}"] = Instrument(f"TA-{code}", "territorial", label, (code,), f"partner {code} only")
+    covered = set(EU_MEMBERS) | set(EEA_CH) | {"GB", "FR"} | set(TERRITORIAL)
+    out[NO_AGREEMENT] = Instrument(
+        NO_AGREEMENT, "none", "No coordination instrument (French law alone)",
+        tuple(sorted(c for c in countries() if c not in covered and c != "CA-QC")),
+        "the states and territories outside the EU, the EEA, Switzerland and the United Kingdom")
     return out
 
 
-INSTRUMENTS: dict[str, Instrument] = _instruments()
 INSTRUMENT_KINDS = {
     "eu": "EU coordination", "uk": "United Kingdom", "bilateral": "Bilateral agreements",
-    "territorial": "French territories",
+    "territorial": "Coordination decrees (French territories)", "none": "No agreement",
 }
 
 
@@ -183,6 +240,14 @@ def countries() -> dict[str, str]:
             code, name = line.split("\t")
             out[code] = name
     return out
+
+
+INSTRUMENTS: dict[str, Instrument] = _instruments()
+
+
+def instrument_kind(code: str) -> str:
+    instrument = INSTRUMENTS.get(code)
+    return instrument.kind if instrument else "other"
 
 
 def country_name(code: str) -> str:

@@ -4,7 +4,7 @@ files, faster PDF rendering, and selectable, searchable labels."""
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 BLUE, VERMILLION, GREY, GREEN, ORANGE, SKY = "#0072B2", "#D55E00", "#9A9A9A", "#009E73", "#E69F00", "#56B4E9"
@@ -27,26 +27,6 @@ _RC = {
 }
 
 
-def _money_formatter(top: float):
-    """Tick labels on one scale for the whole axis (€ m, € k or €), decimals only when the range is small."""
-    if top >= 1e6:
-        scale, suffix = 1e6, " m"
-    elif top >= 1e4:
-        scale, suffix = 1e3, " k"
-    else:
-        scale, suffix = 1.0, ""
-    decimals = 1 if scale > 1 and top / scale < 10 else 0
-
-    def label(x: float, _pos=None) -> str:
-        return f"€{x / scale:,.{decimals}f}{suffix}"
-
-    return label
-
-
-def _count(x: float, _pos=None) -> str:
-    return f"{x:,.0f}"
-
-
 def _render(draw, height: float, width: float = 6.6) -> bytes:
     import matplotlib
 
@@ -64,8 +44,10 @@ def _render(draw, height: float, width: float = 6.6) -> bytes:
     return buf.getvalue()
 
 
-def hbar(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float], str]], *, money: bool) -> bytes:
-    """Horizontal bars, first label on top, the series side by side (legend above the plot)."""
+def hbar(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float], str]], *,
+         tick: Callable[[float], str], xlabel: str = "") -> bytes:
+    """Horizontal bars, first label on top, the series side by side (legend above the plot). `tick` formats
+    the axis values in the edition's conventions (the caller's locale)."""
     n = len(labels)
     k = max(len(series), 1)
 
@@ -80,10 +62,14 @@ def hbar(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float], str
         ax.set_yticks(positions)
         ax.set_yticklabels(labels)
         ax.tick_params(axis="y", length=0)
-        top = max((max(values, default=0) for _, values, _ in series), default=0)
-        ax.xaxis.set_major_formatter(FuncFormatter(_money_formatter(top) if money else _count))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos=None: tick(x)))
+        if xlabel:
+            ax.set_xlabel(xlabel, fontsize=8)
         if len(series) > 1:
-            ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=len(series), fontsize=8,
+            wide = sum(len(name) for name, _, _ in series) > 80  # long legends go one per line
+            ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=1 if wide else len(series), fontsize=8,
                       borderaxespad=0.3, handlelength=1.2)
 
-    return _render(draw, height=max(1.6, 0.16 * n * (1 + 0.45 * (k - 1)) + 0.9))
+    legend_rows = k if sum(len(name) for name, _, _ in series) > 80 else 1
+    return _render(draw, height=max(1.6, 0.16 * n * (1 + 0.45 * (k - 1)) + 0.75 + 0.15 * legend_rows
+                                    + (0.2 if xlabel else 0)))

@@ -54,7 +54,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     report = sub.add_parser("report", help="build the annual report of a year (HTML or PDF)")
     report.add_argument("year", metavar="YEAR", type=int)
     report.add_argument("--format", choices=("html", "pdf"), default="html", help="output format (default html)")
-    report.add_argument("--out", help="output file (default: DATA_DIR/reports/annual-report-YEAR.FORMAT)")
+    report.add_argument("--lang", choices=("fr", "en"), default="fr",
+                        help="edition: fr (default, the centre's published language) or en")
+    report.add_argument("--out", help="output file (default: DATA_DIR/reports/annual-report-YEAR.FORMAT, "
+                        "annual-report-YEAR-en.FORMAT for the English edition)")
     report.add_argument("--data-dir")
     report.set_defaults(func=_report)
 
@@ -186,8 +189,9 @@ def _report(args) -> int:
 
     settings, db_url = _settings_and_db(args)
     try:
-        path = build_report(settings, db_url, args.year, args.format, out=Path(args.out) if args.out else None)
+        path = build_report(settings, db_url, args.year, args.format, out=Path(args.out) if args.out else None,
+                            lang=args.lang)
     except NoReportData as exc:
         raise CliError(str(exc)) from None
-    print(f"report {args.year} ({args.format}) written to {path}")
+    print(f"report {args.year} ({args.format}, {args.lang}) written to {path}")
     return 0

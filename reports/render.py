@@ -1,14 +1,17 @@
 """Render the report model to HTML (self-contained: charts embedded) and to PDF with WeasyPrint.
 
-Builds are cached by the data fingerprint: the same data gives the same bytes, so a file built earlier
-from identical data is served as is.
+Builds are cached by the data fingerprint, the edition and its links: the same data gives the same bytes,
+so a file built earlier from identical data is served as is.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from pathlib import Path
 
-from reports.report import RENDERER_VERSION, ReportModel, load_inputs, model_from
+from reports.i18n import DEFAULT_LANG, check_lang
+from reports.report import RENDERER_VERSION, ReportModel, api_links, load_inputs, model_from
 
 REPORT_FORMATS = ("html", "pdf")
 
@@ -18,7 +21,7 @@ def render_html(model: ReportModel) -> str:
 
     env = Environment(loader=FileSystemLoader(Path(__file__).parent), autoescape=select_autoescape(["j2", "html"]),
                       trim_blocks=True, lstrip_blocks=True)
-    return env.get_template("annual_report.html.j2").render(m=model, renderer_version=RENDERER_VERSION)
+    return env.get_template("annual_report.html.j2").render(m=model, w=model.words, renderer_version=RENDERER_VERSION)
 
 
 def render_pdf(model: ReportModel, html: str | None = None) -> bytes:
@@ -31,8 +34,10 @@ def render_pdf(model: ReportModel, html: str | None = None) -> bytes:
         pdf_identifier=model.fingerprint[:32].encode("ascii"), pdf_tags=True, uncompressed_pdf=False)
 
 
-def report_filename(year: int, fmt: str) -> str:
-    return f"annual-report-{year}.{fmt}"
+def report_filename(year: int, fmt: str, lang: str = DEFAULT_LANG) -> str:
+    """annual-report-2025.pdf for the French (default) edition, annual-report-2025-en.pdf for the English one."""
+    suffix = "" if lang == DEFAULT_LANG else f"-{lang}"
+    return f"annual-report-{year}{suffix}.{fmt}"
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -42,23 +47,30 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def build_report(settings, db_url: str, year: int, fmt: str = "html", out: Path | None = None) -> Path:
-    """Build the report for `year` in `fmt` and return its path (default: <data_dir>/reports/)."""
-    data, _ = report_bytes(settings, db_url, year, fmt)
-    target = Path(out) if out else settings.data_dir / "reports" / report_filename(year, fmt)
+def build_report(settings, db_url: str, year: int, fmt: str = "html", out: Path | None = None,
+                 lang: str = DEFAULT_LANG, links: dict[str, str] | None = None) -> Path:
+    """Build the report for `year` in `fmt` and `lang` and return its path (default: <data_dir>/reports/)."""
+    data, _ = report_bytes(settings, db_url, year, fmt, lang, links)
+    target = Path(out) if out else settings.data_dir / "reports" / report_filename(year, fmt, lang)
     _write_atomic(target, data)
     return target
 
 
-def report_bytes(settings, db_url: str, year: int, fmt: str) -> tuple[bytes, str]:
-    """(bytes, fingerprint); built once per distinct data (charts and PDF are only made on a cache miss)."""
+def report_bytes(settings, db_url: str, year: int, fmt: str, lang: str = DEFAULT_LANG,
+                 links: dict[str, str] | None = None) -> tuple[bytes, str]:
+    """(bytes, fingerprint); built once per distinct data and edition (charts and PDF only on a cache miss)."""
     if fmt not in REPORT_FORMATS:
         raise ValueError(f"unknown report format {fmt!r}; allowed: {', '.join(REPORT_FORMATS)}")
+    lang = check_lang(lang)
+    links = api_links(year, lang) if links is None else links
     inputs = load_inputs(db_url, year, top_countries=settings.reports_top_countries)
-    cache = settings.data_dir / "reports" / "cache" / f"{inputs.fingerprint}.{fmt}"
+    # The edition's links and the page template are part of the output (a layout change is a new file).
+    template = (Path(__file__).parent / "annual_report.html.j2").read_bytes()
+    variant = hashlib.sha256(json.dumps(links, sort_keys=True).encode() + template).hexdigest()[:12]
+    cache = settings.data_dir / "reports" / "cache" / f"{inputs.fingerprint}.{lang}.{variant}.{fmt}"
     if cache.exists():
         return cache.read_bytes(), inputs.fingerprint
-    model = model_from(inputs)
+    model = model_from(inputs, lang=lang, links=links)
     html = render_html(model)
     data = html.encode("utf-8") if fmt == "html" else render_pdf(model, html)
     _write_atomic(cache, data)

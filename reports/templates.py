@@ -39,6 +39,11 @@ INSTRUCTIONS = (
     "on a line you do not use.",
     "breakdown (optional): a sub-category of your own (scheme, office, claim batch); lines with different "
     "breakdowns are added together in the report. Do not put names or personal identifiers here.",
+    "Structured breakdowns (sheet 'Codes', column Breakdown): some indicators are published by basis (actual "
+    "costs or lump sums), sector, duration or worker status. Write them as dimension=value pairs separated by "
+    "';', e.g. 'sector=construction;duration=6_12m;status=employee'. Each line is then one cell of the "
+    "cross-classification: all lines of the same instrument, partner, direction and indicator must use the same "
+    "dimensions, so that they add up to the total (a TOTAL control line may give that total).",
     "note (optional): free text, not imported.",
     "Do not merge cells, do not add sheets with figures, keep the header in the first lines. CSV files "
     "must be saved as 'CSV UTF-8' (comma or semicolon separated).",
@@ -47,12 +52,24 @@ INSTRUCTIONS = (
 )
 
 
+def _example_breakdowns(indicator: cat.Indicator) -> list[str]:
+    """One template line per value of a single dimension; one example cell of a cross-classification."""
+    if not indicator.dimensions:
+        return [""]
+    if len(indicator.dimensions) == 1:
+        dimension = indicator.dimensions[0]
+        return [f"{dimension}={value}" for value in cat.DIMENSIONS[dimension]]
+    return [cat.format_breakdown({d: cat.DIMENSIONS[d][0] for d in indicator.dimensions})]
+
+
 def _template_rows(branch: str, year: int) -> list[list]:
     rows = []
     for indicator in cat.indicators_for(branch):
         for direction in cat.DIRECTIONS:
-            rows.append([year, branch, "EU", "", direction, indicator.code, "", indicator.unit, "", ""])
+            for breakdown in _example_breakdowns(indicator):
+                rows.append([year, branch, "EU", "", direction, indicator.code, "", indicator.unit, breakdown, ""])
     return rows
+
 
 
 def _check(branch: str, fmt: str) -> None:
@@ -101,7 +118,7 @@ def _xlsx(branch: str, year: int) -> bytes:
 
     codes = wb.create_sheet("Codes")
     codes.append(["Instrument", "Label", "Partners", "", "Indicator code", "Unit", "Label", "Definition",
-                  "", "Direction", "Meaning", "", "Partner code", "Name"])
+                  "", "Direction", "Meaning", "", "Partner code", "Name", "", "Breakdown", "Used by"])
     for cell in codes[1]:
         cell.font = Font(bold=True)
     instruments = list(cat.INSTRUMENTS.values())
@@ -109,8 +126,13 @@ def _xlsx(branch: str, year: int) -> bytes:
     directions = list(cat.DIRECTIONS.items())
     partners = [(cat.TOTAL_PARTNER, "Control total (sum of the detail lines)")] + sorted(
         (c, n) for c, n in cat.countries().items() if c != "FR")
+    dimensions = [(f"{d}={v}", ", ".join(i.code for i in indicators if d in i.dimensions))
+                  for d, values in cat.DIMENSIONS.items() if any(d in i.dimensions for i in indicators)
+                  for v in values]
     for r in range(max(len(instruments), len(indicators), len(directions), len(partners))):
-        row = [""] * 14
+        row = [""] * 17
+        if r < len(dimensions):
+            row[15:17] = list(dimensions[r])
         if r < len(instruments):
             row[0:3] = [instruments[r].code, instruments[r].label, " ".join(instruments[r].partners)]
         if r < len(indicators):
@@ -121,7 +143,8 @@ def _xlsx(branch: str, year: int) -> bytes:
         if r < len(partners):
             row[12:14] = list(partners[r])
         codes.append(row)
-    for col, width in zip("ABCDEFGHIJKLMN", (10, 48, 30, 2, 34, 7, 36, 60, 2, 20, 36, 2, 12, 36), strict=True):
+    for col, width in zip("ABCDEFGHIJKLMNOPQ", (10, 48, 30, 2, 34, 7, 36, 60, 2, 20, 36, 2, 12, 36, 2, 34, 60),
+                          strict=True):
         codes.column_dimensions[col].width = width
 
     def dropdown(column: str, source: str, count: int) -> None:

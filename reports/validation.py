@@ -171,7 +171,8 @@ def _check_row(ctx: _Context, row: RawRow, wrong_years: dict[int, int]) -> tuple
     instrument = cat.INSTRUMENTS.get(raw_instrument.replace("_", "-").replace(" ", ""))
     if instrument is None:
         ctx.error("unknown_instrument", f"unknown instrument {raw_instrument!r} (allowed: EU, UK, BA-<code> for a "
-                  "bilateral agreement, TA-<code> for a French territory; see the Codes sheet of the template)",
+                  "bilateral agreement, TA-<code> for a French territory, NOAGR for a state without agreement; see "
+                  "the Codes sheet of the template)",
                   line, "instrument")
 
     raw_partner = _text(cells.get("partner"))
@@ -232,10 +233,43 @@ def _check_row(ctx: _Context, row: RawRow, wrong_years: dict[int, int]) -> tuple
     breakdown = _text(cells.get("breakdown"))
     if len(breakdown) > MAX_BREAKDOWN:
         ctx.error("breakdown_too_long", f"breakdown longer than {MAX_BREAKDOWN} characters", line, "breakdown")
+    elif indicator is not None:
+        breakdown = _check_breakdown(ctx, indicator, breakdown, line)
 
     if len(ctx.errors) > before or indicator is None or value is None or unit is None:
         return None
     return instrument.code, partner, direction, indicator.code, breakdown, value, unit
+
+
+def _check_breakdown(ctx: _Context, indicator: cat.Indicator, breakdown: str, line: int) -> str:
+    """Free text is kept as written; a structured breakdown ('sector=construction;status=employee') must use
+    the indicator's dimensions and known values, and is stored in a canonical order."""
+    parts = cat.parse_breakdown(breakdown)
+    if parts is None:
+        return breakdown
+    ok = True
+    if not indicator.dimensions:
+        ctx.error("unknown_breakdown", f"indicator {indicator.code!r} has no breakdown dimensions: write free text "
+                  "without '=' or leave the breakdown empty", line, "breakdown")
+        return breakdown
+    for dimension, value in parts.items():
+        if dimension not in indicator.dimensions:
+            ctx.error("unknown_breakdown", f"breakdown dimension {dimension!r} is not used for indicator "
+                      f"{indicator.code!r} (allowed: {', '.join(indicator.dimensions)})", line, "breakdown")
+            ok = False
+        elif value not in cat.DIMENSIONS[dimension]:
+            ctx.error("unknown_breakdown", f"unknown {dimension} {value!r} (allowed: "
+                      f"{', '.join(cat.DIMENSIONS[dimension])})", line, "breakdown")
+            ok = False
+    if breakdown.replace(",", ";").count("=") != len(parts):
+        ctx.error("unknown_breakdown", "a breakdown dimension appears twice", line, "breakdown")
+        ok = False
+    return cat.format_breakdown(parts) if ok else breakdown
+
+
+def _dimensions_of(breakdown: str) -> tuple[str, ...] | None:
+    parts = cat.parse_breakdown(breakdown)
+    return None if parts is None else tuple(parts)
 
 
 def _loose_key(cells: dict) -> tuple[str, str | None, str]:
@@ -252,6 +286,7 @@ def validate(parsed: ParsedFile, *, year: int, branch: str) -> ValidationResult:
     lines: list[ReturnLine] = []
     totals: list[ReturnLine] = []
     seen: dict[tuple, int] = {}
+    dimension_sets: dict[tuple, tuple[tuple[str, ...] | None, int]] = {}
     bad_keys: set[tuple] = set()  # (instrument, direction, indicator) with a refused detail line
     wrong_years: dict[int, int] = {}
     skipped = 0
@@ -274,6 +309,17 @@ def validate(parsed: ParsedFile, *, year: int, branch: str) -> ValidationResult:
                       "indicator and breakdown)", row.line)
             continue
         seen[key] = row.line
+        # Structured lines are cells of one cross-classification: mixing dimension sets (or structured and
+        # free-text lines) for the same figure would count it twice in the report.
+        if partner != cat.TOTAL_PARTNER:
+            figure, dims = key[:4], _dimensions_of(breakdown)
+            first = dimension_sets.setdefault(figure, (dims, row.line))
+            if first[0] != dims:
+                ctx.error("mixed_breakdown", f"breakdown {breakdown or '(none)'!r} does not use the same dimensions "
+                          f"as line {first[1]} for the same instrument, partner, direction and indicator "
+                          f"({', '.join(first[0]) if first[0] else 'no structured breakdown'}): the lines of one "
+                          "figure must add up to its total", row.line, "breakdown")
+                continue
         item = ReturnLine(instrument, partner, direction, indicator, breakdown, value, unit, row.line)
         (totals if partner == cat.TOTAL_PARTNER else lines).append(item)
 

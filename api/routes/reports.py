@@ -166,25 +166,28 @@ def get_template(branch: Branch, fmt: Literal["csv", "xlsx"], _caller: RateLimit
 
 
 @router.get("/v1/reports/{year}.{fmt}", summary="The annual report of a year (HTML or PDF)",
-            description="Built from the current returns and the centre's activity; the same data gives the same "
-                        "bytes (ETag = data fingerprint). Statisticians, supervisors and administrators.",
+            description="Built from the current returns and the centre's activity, in French (default) or English "
+                        "(`lang`); the same data gives the same bytes (ETag = data fingerprint and edition). "
+                        "Statisticians, supervisors and administrators.",
             response_class=Response, responses={200: {"content": {"text/html": {}, "application/pdf": {}}},
                                                 404: {"description": "No validated return for that year"}})
 async def get_report(year: int, fmt: Literal["html", "pdf"], request: Request, settings: SettingsDep,
-                     db_url: DbUrlDep, _principal: StatisticianPrincipal):
+                     db_url: DbUrlDep, _principal: StatisticianPrincipal,
+                     lang: Literal["fr", "en"] = Query("fr", description="Edition: fr (default) or en")):
     from reports.render import report_bytes, report_filename
     from reports.report import NoReportData
 
     try:
-        data, fingerprint = await run_in_threadpool(report_bytes, settings, db_url, year, fmt)
+        data, fingerprint = await run_in_threadpool(report_bytes, settings, db_url, year, fmt, lang)
     except NoReportData as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
-    etag = f'"{fingerprint[:32]}"'
+    etag = f'"{fingerprint[:32]}-{lang}"'
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
     media = "text/html; charset=utf-8" if fmt == "html" else "application/pdf"
     return Response(data, media_type=media, headers={
-        "ETag": etag, "Content-Disposition": f'inline; filename="{report_filename(year, fmt)}"'})
+        "ETag": etag, "Content-Language": lang,
+        "Content-Disposition": f'inline; filename="{report_filename(year, fmt, lang)}"'})
 
 
 @router.get("/v1/stats/open-data/{year}.{fmt}", summary="Open data: aggregated tables of a year (CSV or JSON)",
@@ -205,19 +208,19 @@ async def get_open_data(year: int, fmt: Literal["csv", "json"], settings: Settin
 
 
 @router.get("/reports/demo", summary="The demo annual report (synthetic data, HTML)", response_class=FileResponse)
-def demo_report(settings: SettingsDep):
-    return _demo_file(settings, "html")
+def demo_report(settings: SettingsDep, lang: Literal["fr", "en"] = Query("fr", description="Edition")):
+    return _demo_file(settings, "html", lang)
 
 
 @router.get("/reports/demo.pdf", summary="The demo annual report (synthetic data, PDF)", response_class=FileResponse)
-def demo_report_pdf(settings: SettingsDep):
-    return _demo_file(settings, "pdf")
+def demo_report_pdf(settings: SettingsDep, lang: Literal["fr", "en"] = Query("fr", description="Edition")):
+    return _demo_file(settings, "pdf", lang)
 
 
-def _demo_file(settings, fmt: str) -> FileResponse:
+def _demo_file(settings, fmt: str, lang: str) -> FileResponse:
     from reports.demo import demo_report_path
 
-    path = demo_report_path(settings, fmt)
+    path = demo_report_path(settings, fmt, lang)
     if not path.is_file():
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no demo report yet: run `liaison demo` (or "
                             "`liaison stats demo 2024 2025` then `liaison report 2025`)")

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
+import subprocess
+from pathlib import Path
 
 from reports.parsing import COLUMNS
 
@@ -41,3 +44,9 @@ def xlsx_bytes(rows: list[list], *, year: int = 2025, branch: str = "health", sh
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def pdf_text(pdf: Path) -> str:
+    tool = shutil.which("pdftotext")
+    assert tool, "pdftotext missing: run `make install-system` (poppler-utils)"
+    return subprocess.run([tool, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout

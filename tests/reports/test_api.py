@@ -156,7 +156,12 @@ def test_report_download_for_statisticians(api):
     stat = _auth(tokens, "stat")
     response = client.get("/v1/reports/2025.html", headers=stat)
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
-    assert "Annual report 2025" in response.text and "CPAM Alpha" in response.text
+    assert "Rapport annuel 2025" in response.text and "CPAM Alpha" in response.text
+    assert response.headers["content-language"] == "fr"
+    english = client.get("/v1/reports/2025.html", params={"lang": "en"}, headers=stat)
+    assert english.status_code == 200 and "Annual report 2025" in english.text
+    assert 'href="/v1/reports/2025.pdf?lang=en"' in english.text and 'href="/v1/stats/open-data/2025.csv"' in english.text
+    assert client.get("/v1/reports/2025.html", params={"lang": "de"}, headers=stat).status_code == 422
     pdf = client.get("/v1/reports/2025.pdf", headers=stat)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
     etag = pdf.headers["etag"]
@@ -207,8 +212,15 @@ def test_demo_report_page(api):
 
     missing = client.get("/reports/demo")
     assert missing.status_code == 404 and "liaison demo" in missing.json()["detail"]
-    build_report(settings, settings.resolved_database_url, 2025, "html", out=demo_report_path(settings, "html"))
+    from reports.demo import demo_links
+
+    for lang in ("fr", "en"):
+        build_report(settings, settings.resolved_database_url, 2025, "html", out=demo_report_path(settings, "html", lang),
+                     lang=lang, links=demo_links(2025, lang))
     page = client.get("/reports/demo")
+    assert page.status_code == 200 and "DONNÉES DE DÉMONSTRATION SYNTHÉTIQUES" in page.text
+    assert 'href="/reports/demo.pdf?lang=fr"' in page.text and 'href="/v1/stats/open-data/2025.csv"' in page.text
+    page = client.get("/reports/demo", params={"lang": "en"})
     assert page.status_code == 200 and "SYNTHETIC DEMONSTRATION DATA" in page.text
 
 

@@ -55,7 +55,13 @@ def test_template_import_and_report(tmp_path, capsys):
     code, out, _ = run(capsys, "report", "2025", "--format", "html", *data)
     path = Path(out.strip().rsplit(" ", 1)[-1])
     assert code == 0 and path == tmp_path / "data" / "reports" / "annual-report-2025.html"
-    assert "1,357" in path.read_text(encoding="utf-8")
+    assert "1\u202f357" in path.read_text(encoding="utf-8")
+    code, out, _ = run(capsys, "report", "2025", "--lang", "en", *data)
+    path = Path(out.strip().rsplit(" ", 1)[-1])
+    assert code == 0 and path.name == "annual-report-2025-en.html" and "1,357" in path.read_text(encoding="utf-8")
+    with pytest.raises(SystemExit) as refused:
+        main(["report", "2025", "--lang", "de", *data])
+    assert refused.value.code == 2 and "invalid choice: 'de'" in capsys.readouterr().err
     code, _, err = run(capsys, "report", "2031", *data)
     assert code == 2 and "no validated return for 2031" in err
 

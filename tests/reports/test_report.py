@@ -20,27 +20,10 @@ from reports.render import build_report, render_html, render_pdf
 from reports.report import NoReportData, build_model
 from reports.returns import import_return
 from reports.templates import build_template
+from tests.reports.helpers import pdf_text
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
-
-
-def pdf_text(pdf: Path) -> str:
-    tool = shutil.which("pdftotext")
-    assert tool, "pdftotext missing: run `make install-system` (poppler-utils)"
-    return subprocess.run([tool, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-
-
-@pytest.fixture(scope="module")
-def demo_env(tmp_path_factory):
-    from liaison.db import migrate
-    from liaison.settings import Settings
-
-    settings = Settings(data_dir=tmp_path_factory.mktemp("demo") / "data").ensure_dirs()
-    url = settings.resolved_database_url
-    migrate(url)
-    run_demo(settings, url, [2024, 2025])
-    return settings, url
 
 
 def _fill_template(branch: str, year: int, values: dict[tuple[str, str], tuple[str, object]]) -> bytes:
@@ -48,10 +31,13 @@ def _fill_template(branch: str, year: int, values: dict[tuple[str, str], tuple[s
     template = list(csv.reader(io.StringIO(build_template(branch, year, "csv").decode("utf-8"))))
     header, lines = template[0], template[1:]
     out = [header]
+    filled = set()
     for line in lines:
         record = dict(zip(header, line, strict=True))
         for (indicator, direction), (partner, value) in values.items():
-            if record["indicator"] == indicator and record["direction"] == direction:
+            if record["indicator"] == indicator and record["direction"] == direction and \
+                    (indicator, direction) not in filled:  # the first line (first breakdown value) only
+                filled.add((indicator, direction))
                 out.append([*line[:3], partner, line[4], line[5], str(value), *line[7:]])
     out += lines  # the untouched template lines stay in the file (ignored at import)
     buf = io.StringIO(newline="")
@@ -67,20 +53,24 @@ def test_round_trip_template_to_report(settings, sqlite_url):
     })
     result = import_return(settings, sqlite_url, content, filename="cpam-health-2025.csv", institution="CPAM <Nord>",
                            year=2025, branch="health")
-    assert (result.status, result.line_count, result.skipped_lines) == ("current", 3, 8)
+    assert (result.status, result.line_count, result.skipped_lines) == ("current", 3, 14)
 
     html_path = build_report(settings, sqlite_url, 2025, "html")
     html = html_path.read_text(encoding="utf-8")
-    for expected in ("48,213", "€7,654,321", "3,141", "Spain (ES)", "cpam-health-2025.csv", "validated, used",
+    for expected in ("48\u202f213", "7,7", "3\u202f141", "Espagne (ES)", "cpam-health-2025.csv", "validé, utilisé",
                      "CPAM &lt;Nord&gt;"):
         assert expected in html
-    assert "SYNTHETIC" not in html and "<Nord>" not in html  # text from returns is escaped
+    assert "SYNTHÉTIQUES" not in html and "<Nord>" not in html  # text from returns is escaped
+    english = build_report(settings, sqlite_url, 2025, "html", lang="en").read_text(encoding="utf-8")
+    for expected in ("48,213", "7.7", "3,141", "Spain (ES)", "validated, used"):
+        assert expected in english
 
     pdf_path = build_report(settings, sqlite_url, 2025, "pdf")
     assert pdf_path.read_bytes().startswith(b"%PDF-")
     text = pdf_text(pdf_path)
-    for expected in ("Annual report 2025", "48,213", "€7,654,321", "Methods and sources", "Table 1. Key figures"):
+    for expected in ("Rapport annuel 2025", "Méthodes et sources", "Tableau 1. Chiffres clés"):
         assert expected in text
+    assert re.search(r"48\s213", text)
 
 
 def test_no_validated_return_means_no_report(settings, sqlite_url):
@@ -90,21 +80,21 @@ def test_no_validated_return_means_no_report(settings, sqlite_url):
 
 def test_figures_and_tables_are_numbered_with_text_alternatives(demo_env):
     settings, url = demo_env
-    model = build_model(url, 2025)
-    html = render_html(model)
-    tables = [int(n) for n in re.findall(r"<caption>Table (\d+)\.", html)]
-    figures = [int(n) for n in re.findall(r"<figcaption>Figure (\d+)\.", html)]
-    assert tables == list(range(1, len(tables) + 1)) and len(tables) >= 15
-    assert figures == list(range(1, len(figures) + 1)) and len(figures) >= 7  # one per branch, partners, flows
-    alts = re.findall(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="([^"]*)"', html)
-    assert len(alts) == len(figures) and all(len(a) > 80 for a in alts)
-    # Each alternative text points to the table holding the chart's numbers, and that table exists.
-    for alt in alts:
-        ref = int(re.search(r"All values are in Table (\d+)", alt).group(1))
-        assert ref in tables
-    assert "SYNTHETIC DEMONSTRATION DATA" in html and 'lang="en"' in html
-    top = re.search(r"Table \d+\. Top 15 partner countries and territories, 2025</caption>", html)
-    assert top, "the partner table shows the top 15"
+    for lang, table_word, figure_word, pointer, warning in (
+            ("fr", "Tableau", "Graphique", r"Toutes les valeurs figurent dans le tableau (\d+)",
+             "DONNÉES DE DÉMONSTRATION SYNTHÉTIQUES"),
+            ("en", "Table", "Figure", r"All values are in Table (\d+)", "SYNTHETIC DEMONSTRATION DATA")):
+        html = render_html(build_model(url, 2025, lang=lang))
+        tables = [int(n) for n in re.findall(rf'<caption id="table-\d+-caption">{table_word} (\d+)\.', html)]
+        figures = [int(n) for n in re.findall(rf"<figcaption>{figure_word} (\d+)\.", html)]
+        assert tables == list(range(1, len(tables) + 1)) and len(tables) >= 30
+        assert figures == list(range(1, len(figures) + 1)) and len(figures) >= 10  # at least one per section
+        alts = re.findall(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="([^"]*)"', html)
+        assert len(alts) == len(figures) and all(len(a) > 80 for a in alts)
+        # Each alternative text points to the table holding the chart's numbers, and that table exists.
+        for alt in alts:
+            assert int(re.search(pointer, alt).group(1)) in tables
+        assert warning in html and f'lang="{lang}"' in html
 
 
 def test_pdf_is_identical_across_processes_and_database_backends(demo_env, pg_url, tmp_path):
@@ -149,7 +139,7 @@ def test_centre_activity_is_shown_or_said_not_available(demo_env, monkeypatch):
                         types.SimpleNamespace(activity_summary=assistant_summary))
     monkeypatch.setitem(sys.modules, "intake.activity", None)  # not installed
     monkeypatch.setitem(sys.modules, "translation.activity", types.SimpleNamespace(activity_summary=broken_summary))
-    html = render_html(build_model(url, 2025))
+    html = render_html(build_model(url, 2025, lang="en"))
     from datetime import date
 
     assert calls == [(date(2025, 1, 1), date(2025, 12, 31)), (date(2024, 1, 1), date(2024, 12, 31))]
@@ -176,5 +166,5 @@ def test_resubmission_changes_the_report(demo_env, tmp_path):
                   year=2025, branch="health", received_at=datetime(2026, 2, 2, tzinfo=UTC))
     after = build_model(url, 2025)
     html = render_html(after)
-    assert "8,765" in html and "4,321" not in html and before.fingerprint != after.fingerprint
+    assert "8\u202f765" in html and "4\u202f321" not in html and before.fingerprint != after.fingerprint
     assert first.id and ">2<" in html  # two versions listed in the methods table

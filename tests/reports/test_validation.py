@@ -154,7 +154,8 @@ def test_indicator_of_another_branch_and_unknown_codes():
         "line 2, column indicator: indicator 'pensions_paid' belongs to branch 'old_age', not 'health'",
         "line 3, column direction: unknown direction 'SIDEWAYS' (allowed: FR_COMPETENT, FR_STAY_RESIDENCE)",
         "line 4, column instrument: unknown instrument 'BA-ZZ' (allowed: EU, UK, BA-<code> for a bilateral "
-        "agreement, TA-<code> for a French territory; see the Codes sheet of the template)",
+        "agreement, TA-<code> for a French territory, NOAGR for a state without agreement; see the "
+        "Codes sheet of the template)",
     ]
 
 
@@ -203,7 +204,8 @@ def test_unfilled_template_lines_are_skipped():
     parsed = parse_file(content, year=2025, max_unpacked_mb=10)
     result = validate(parsed, year=2025, branch="health")
     assert [str(e) for e in result.errors] == ["the return holds no figures"]
-    assert result.skipped_lines == 8
+    # 5 indicators x 2 directions, the two amounts once per basis (actual costs, lump sums)
+    assert result.skipped_lines == 14 == content.decode().count("\r\n") - 1
 
 
 @pytest.mark.parametrize("raw,expected", [
@@ -240,3 +242,81 @@ def test_xlsx_cell_types_dates_title_block_and_inline_strings():
     lines, errors = check(buf.getvalue())
     assert [(ln.partner, ln.value, ln.line) for ln in lines] == [("DE", Decimal(12), 4)]
     assert errors == ["sheet 'Figures', line 5, column value: TRUE is not a number"]
+
+
+def _posting(partner, value, breakdown, instrument="EU", indicator="posted_worker_certificates"):
+    return row(partner, value, indicator, branch="contributions", instrument=instrument, breakdown=breakdown)
+
+
+def test_structured_breakdowns_are_checked_and_stored_in_canonical_order():
+    lines, errors = check(csv_bytes([
+        _posting("DE", 40, "status=employee; sector=construction;duration=6_12m"),
+        _posting("DE", 2, "sector=transport;duration=lt_1m;status=self_employed"),
+        [2025, "contributions", "EU", "TOTAL", "FR_COMPETENT", "posted_worker_certificates", 42, "count", "", ""],
+    ]), branch="contributions")
+    assert errors == []
+    assert [ln.breakdown for ln in lines] == ["sector=construction;duration=6_12m;status=employee",
+                                              "sector=transport;duration=lt_1m;status=self_employed"]
+    lines, errors = check(csv_bytes([
+        row("US", "1200.50", "healthcare_claims_amount", "EUR", instrument="NOAGR", breakdown="basis=lump_sums"),
+        row("US", "99", "healthcare_claims_amount", "EUR", instrument="NOAGR", breakdown="BASIS=Actual_Costs"),
+    ]))
+    assert errors == [] and [ln.breakdown for ln in lines] == ["basis=lump_sums", "basis=actual_costs"]
+
+
+def test_new_breakdowns_line_level_errors():
+    _, errors = check(csv_bytes([
+        _posting("DE", 1, "sector=mining;duration=6_12m;status=employee"),
+        _posting("BE", 1, "sector=construction;colour=blue"),
+        _posting("ES", 1, "sector=construction;status=employee"),
+        _posting("ES", 1, "sector=transport;duration=lt_1m;status=employee"),
+        _posting("IT", 1, ""),
+        _posting("IT", 1, "sector=construction"),
+        row("MA", 1, "exceptions_granted", branch="contributions", instrument="BA-MA", breakdown="basis=lump_sums"),
+        row("DE", 1, "benefit_exports", branch="contributions", breakdown="status=employee"),
+    ]), branch="contributions")
+    assert errors == [
+        "line 2, column breakdown: unknown sector 'mining' (allowed: agriculture, industry, construction, transport, "
+        "trade_hospitality, business_services, public_health_education, other)",
+        "line 3, column breakdown: breakdown dimension 'colour' is not used for indicator "
+        "'posted_worker_certificates' (allowed: sector, duration, status)",
+        "line 5, column breakdown: breakdown 'sector=transport;duration=lt_1m;status=employee' does not use the "
+        "same dimensions as line 4 for the same instrument, partner, direction and indicator (sector, status): "
+        "the lines of one figure must add up to its total",
+        "line 7, column breakdown: breakdown 'sector=construction' does not use the same dimensions as line 6 for "
+        "the same instrument, partner, direction and indicator (no structured breakdown): the lines of one figure "
+        "must add up to its total",
+        "line 8, column breakdown: breakdown dimension 'basis' is not used for indicator 'exceptions_granted' "
+        "(allowed: duration, status)",
+        "line 9, column indicator: indicator 'benefit_exports' belongs to branch 'unemployment', not 'contributions'",
+    ]
+
+
+def test_free_text_breakdown_on_an_indicator_without_dimensions_stays_allowed():
+    lines, errors = check(csv_bytes([row("DE", 3, breakdown="general scheme"), row("DE", 4, breakdown="farmers")]))
+    assert errors == [] and sum(ln.value for ln in lines) == 7
+    _, errors = check(csv_bytes([row("DE", 3, breakdown="scheme=general")]))
+    assert errors == ["line 2, column breakdown: indicator 'persons_registered_healthcare' has no breakdown "
+                      "dimensions: write free text without '=' or leave the breakdown empty"]
+
+
+def test_templates_carry_the_new_breakdowns():
+    import openpyxl
+
+    from reports.templates import build_template
+
+    text = build_template("contributions", 2025, "csv").decode()
+    assert "posted_worker_certificates,,count,sector=agriculture;duration=lt_1m;status=employee," in text
+    assert "affiliation_exemptions,,count,status=self_employed," in text
+    assert "healthcare_payments_amount,,EUR,basis=lump_sums," in build_template("health", 2025, "csv").decode()
+    codes = openpyxl.load_workbook(io.BytesIO(build_template("contributions", 2025, "xlsx")))["Codes"]
+    listed = {row[15]: row[16] for row in codes.iter_rows(min_row=2, values_only=True) if row[15]}
+    assert listed["sector=construction"] == "posted_worker_certificates, agreement_posting_forms, multi_state_certificates"
+    assert "status=civil_servant" in listed and "NOAGR" in {row[0] for row in codes.iter_rows(values_only=True)}
+    # A filled template line with its example breakdown is accepted as is.
+    lines, errors = check(text.replace("posted_worker_certificates,,count", "posted_worker_certificates,12,count", 1)
+                          .replace("2025,contributions,EU,,FR_COMPETENT,posted_worker_certificates",
+                                   "2025,contributions,EU,DE,FR_COMPETENT,posted_worker_certificates").encode(),
+                          branch="contributions")
+    assert errors == [] and [(ln.partner, ln.value, ln.breakdown) for ln in lines] == [
+        ("DE", 12, "sector=agriculture;duration=lt_1m;status=employee")]
