@@ -46,7 +46,7 @@ def _closing_statements(catalogue: Catalogue) -> dict[str, tuple[list[str], str]
 
 
 def _text(sed: Sed) -> str:
-    return " ".join(filter(None, [sed.name, sed.purpose]))
+    return " — ".join(filter(None, [sed.name, sed.purpose]))
 
 
 def _answers(sed: Sed, candidate: Sed) -> str | None:

@@ -223,5 +223,11 @@ def e_form_view(cat: Catalogue, code: str) -> dict:
             sed = cat.seds[new_code]
             replaced_by.append({"kind": "sed", "code": new_code, "label": sed.label, "attribution": attribution,
                                 "sources": _sources(cat, sed.sources), "catalogue_line": sed.line})
+    sources, seen = [], set()
+    for new in replaced_by:
+        for source in new["sources"]:
+            if source["key"] not in seen:
+                seen.add(source["key"])
+                sources.append(source)
     return {"kind": "e_form", "code": code, "replaced_by": replaced_by, "notes": _notes(cat, code),
-            "gaps": [], "catalogue_version": cat.version}
+            "sources": sources, "gaps": [], "catalogue_version": cat.version}
