@@ -36,6 +36,9 @@ def _templates():
     templates.env.trim_blocks = True
     templates.env.lstrip_blocks = True
     templates.env.filters["yyyymmdd"] = format_yyyymmdd
+    from eessi.links import eessi_links_filter  # EESSI codes in shown texts link to their pages
+
+    templates.env.filters["eessi_links"] = eessi_links_filter()
     return templates
 
 
