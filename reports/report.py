@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from reports import catalogue as cat
 from reports import charts
+from reports import exchanges_section
 from reports import formatting as fmt
 from reports.activity import ActivitySummary, collect_all, period
 from reports.aggregate import Cell, by_partner, flow_of, flows_by, indicator_totals, load_cells
@@ -140,6 +141,7 @@ class ReportInputs:
     activity: dict[str, ActivitySummary]
     top_countries: int
     fingerprint: str
+    exchanges: dict | None = None  # EESSI exchange counts (reports/exchanges_section.py)
 
 
 def load_inputs(db_url: str, year: int, *, top_countries: int = 15) -> ReportInputs:
@@ -150,7 +152,11 @@ def load_inputs(db_url: str, year: int, *, top_countries: int = 15) -> ReportInp
                            f"(liaison stats import) or create demo data (liaison stats demo {year - 1} {year})")
     activity = collect_all(db_url, year)
     fingerprint = _fingerprint(year, cells, returns, activity, top_countries)
-    return ReportInputs(year, cells, returns, activity, top_countries, fingerprint)
+    exchanges = exchanges_section.load(db_url, year)
+    if exchanges is not None:  # the exchange figures are part of what the report is made from
+        blob = json.dumps(exchanges, sort_keys=True, default=str).encode()
+        fingerprint = hashlib.sha256(fingerprint.encode() + blob).hexdigest()
+    return ReportInputs(year, cells, returns, activity, top_countries, fingerprint, exchanges)
 
 
 def build_model(db_url: str, year: int, *, top_countries: int = 15) -> ReportModel:
@@ -172,8 +178,10 @@ def model_from(inputs: ReportInputs) -> ReportModel:
         _partners(num, year, cur, prev, inputs.top_countries),
         _flows(num, year, cur, prev),
         _activity(num, year, activity),
+        exchanges_section.section(num, year, inputs.exchanges),
         _methods(num, year, returns, cur, activity, inputs.fingerprint, synthetic, inputs.top_countries),
     ]
+    sections = [s for s in sections if s is not None]
     sections[0].new_page = False
     return ReportModel(
         year=year,
