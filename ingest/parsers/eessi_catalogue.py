@@ -8,12 +8,15 @@ a new EESSI release replaces exactly the rows that changed. The table model is `
 """
 from __future__ import annotations
 
+import re
+
 from ingest.chunking import Segment, Unit
 from ingest.classify import infer
 from ingest.parsers.base import FileContext, units_to_chunks
 from ingest.types import Chunk, ParseError
 
 _TITLE = "EESSI reference catalogue"
+_LABEL_MARK = re.compile(r"\s*\((?:nb|da|fr)(?:\s*,\s*(?:nb|da|fr))*\)")
 
 
 def _source_lines(catalogue, refs) -> str:
@@ -39,7 +42,7 @@ def _buc_unit(catalogue, buc) -> Unit:
                  else "First SED: not found in the sources.")
     if buc.other_seds:
         lines.append(f"Other SEDs in this BUC: {_sed_list(catalogue, buc.other_seds)}.")
-    return _unit(catalogue, buc.id, f"{buc.id} — EESSI business use case", "Business use cases (BUCs)",
+    return _unit(catalogue, buc.id, f"{buc.id} — {buc.purpose}", "Business use cases (BUCs)",
                  lines, buc.sources, buc.sector)
 
 
@@ -52,7 +55,9 @@ def _sed_unit(catalogue, sed) -> Unit:
         lines.append("Used across business use cases (administrative SED).")
     elif sed.bucs:
         lines.append(f"Business use case(s): {', '.join(sed.bucs)}.")
-    title = f"SED {sed.code}" + (f" — {sed.name}" if sed.name else "")
+    # the purpose stands in for a missing name so title matching ("which SED notifies a posting?") has words
+    label = sed.name or _LABEL_MARK.sub("", sed.purpose or "")
+    title = f"SED {sed.code}" + (f" — {label}" if label else "")
     return _unit(catalogue, sed.code, title, "Structured electronic documents (SEDs)", lines, sed.sources, sed.sector)
 
 
