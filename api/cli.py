@@ -62,6 +62,7 @@ def _shared_metrics_dir(settings) -> None:
 DEMO_STEPS = (
     ("knowledge base: bundled fact sheets", "ingest.demo", "prepare"),
     ("accounts: demo users", "liaison.demo_accounts", "prepare"),
+    ("EESSI: synthetic exchange counts", "eessi.demo", "prepare"),
     ("statistics: synthetic returns and report", "reports.demo", "prepare"),
 )
 

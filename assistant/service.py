@@ -141,6 +141,8 @@ class AssistantService:
         elif wants_human(screening.question) and len(screening.question) < 200:
             text = msg(self._write_lang(language), "human")
             draft = Draft(text=text, cited=[], segments=[text], handover_suggested=True, info={"handover": "asked"})
+        elif (catalogue := self._eessi_draft(screening.question, language, req)) is not None:
+            draft = catalogue  # a SED/BUC/E-form question: answered from the EESSI catalogue, cited
         else:
             query = resolution.query
             filters = dict(req.filters) if req.filters else None
@@ -181,6 +183,19 @@ class AssistantService:
             yield "delta", {"text": "\n" + notice}
         yield "citations", [c.model_dump() for c in result.response.citations]
         yield "done", result.response.model_dump()
+
+    def _eessi_draft(self, question: str, language: LanguageGuess, req: AskRequest) -> Draft | None:
+        if not question or req.filters or req.as_of:  # a restricted search is the caller's choice
+            return None
+        from eessi.assist import catalogue_draft
+
+        return catalogue_draft(question, language.code, self.settings, self._kb_or_none())
+
+    def _kb_or_none(self):
+        try:
+            return self.kb
+        except Exception:  # noqa: BLE001 - the catalogue answers without an index
+            return None
 
     def _engine(self, name: str):
         if name == "llm":

@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "translation.cli",     # translate
     "intake.cli",          # applicable, cases
     "reports.cli",         # stats, report
+    "eessi.cli",           # eessi buc|sed|form|catalogue|import-counts|volumes|demo
     "liaison.admin_cli",   # users, db
     "liaison.ops_cli",     # backup, restore
     "liaison.tasks.cli",   # worker, tasks

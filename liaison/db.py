@@ -25,6 +25,7 @@ MIGRATION_DIRS = [
     ROOT / "intake" / "migrations",
     ROOT / "translation" / "migrations",
     ROOT / "reports" / "migrations",
+    ROOT / "eessi" / "migrations",
 ]
 
 

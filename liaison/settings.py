@@ -13,6 +13,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.config import AssistantSettings
+from eessi.config import EessiSettings
 from ingest.config import KnowledgeSettings
 from intake.config import IntakeSettings
 from reports.config import ReportsSettings
@@ -85,6 +86,7 @@ class Settings(
     TranslationSettings,
     IntakeSettings,
     ReportsSettings,
+    EessiSettings,
 ):
     model_config = SettingsConfigDict(env_prefix="LIAISON_", env_file=".env", extra="ignore")
 

@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass, replace
 
+from reports import exchanges_section
 from reports.activity import SOURCES, ActivitySummary, _clean, collect_all
 from reports.aggregate import BreakdownCell, Cell, load_cells_and_breakdowns
 from reports.document import (  # noqa: F401 - re-exported: the report's document model
@@ -57,6 +58,7 @@ class ReportInputs:
     activity: dict[str, ActivitySummary]
     top_countries: int
     fingerprint: str
+    exchanges: dict | None = None  # EESSI exchange counts (reports/exchanges_section.py)
 
 
 def _demo_activity(activity: dict[str, ActivitySummary], year: int) -> dict[str, ActivitySummary]:
@@ -88,7 +90,11 @@ def load_inputs(db_url: str, year: int, *, top_countries: int = 15) -> ReportInp
     if all(r.synthetic for r in current):
         activity = _demo_activity(activity, year)
     fingerprint = _fingerprint(year, cells, breakdowns, returns, activity, top_countries)
-    return ReportInputs(year, cells, breakdowns, returns, activity, top_countries, fingerprint)
+    exchanges = exchanges_section.load(db_url, year)
+    if exchanges is not None:  # the EESSI exchange figures are part of what the report is made from
+        blob = json.dumps(exchanges, sort_keys=True, default=str).encode()
+        fingerprint = hashlib.sha256(fingerprint.encode() + blob).hexdigest()
+    return ReportInputs(year, cells, breakdowns, returns, activity, top_countries, fingerprint, exchanges)
 
 
 def build_model(db_url: str, year: int, *, top_countries: int = 15, lang: str = DEFAULT_LANG) -> ReportModel:
@@ -110,7 +116,13 @@ def model_from(inputs: ReportInputs, *, lang: str = DEFAULT_LANG, links: dict[st
     modules = section_modules()
     figures = [k for m in modules if hasattr(m, "key_figures") for k in m.key_figures(ctx)]
     titles = {m.ID: f.t(*m.TITLE) for m in modules}
-    sections = [summary.build(ctx, figures, titles)] + [m.build(ctx) for m in modules]
+    sections = [summary.build(ctx, figures, titles)]
+    for m in modules:
+        if m.ID == "methods":  # built last: it counts every table and figure before it
+            exchanges = exchanges_section.section(ctx.num, year, inputs.exchanges)
+            if exchanges is not None:
+                sections.append(exchanges)
+        sections.append(m.build(ctx))
     return ReportModel(
         year=year, lang=lang,
         title=f.t(f"Rapport annuel {year}", f"Annual report {year}"),

@@ -152,7 +152,10 @@ class Translator:
         if key not in self._glossaries:
             from translation.glossary_store import stored_glossary
 
-            glossary = starter_glossary(source, target).merge(stored_glossary(self.db_url, source, target))
+            from eessi.glossary import eessi_glossary  # EESSI codes: do-not-translate
+
+            glossary = eessi_glossary(self.settings, source, target).merge(starter_glossary(source, target)).merge(
+                stored_glossary(self.db_url, source, target))
             for path in extra_files:
                 glossary = glossary.merge(load_glossary_file(path, source, target))
             self._glossaries[key] = glossary

@@ -39,6 +39,9 @@ def _templates():
     from api.web.auth import CASE_ROLES
 
     templates.env.globals["case_roles"] = CASE_ROLES
+    from eessi.links import eessi_links_filter  # EESSI codes in shown texts link to their pages
+
+    templates.env.filters["eessi_links"] = eessi_links_filter()
     return templates
 
 

@@ -10,6 +10,7 @@ only breaking ties:
 - JSON Lines {doc_id, text, ...}             -> jsonl.py       one unit per line (ref doc_id)
 - EUR-Lex OJ/consolidated XHTML and Formex   -> eurlex.py      one unit per article ("Article 1")
 - Markdown (decrees, conventions, fact sheets with YAML front matter) -> markdown.py
+- the EESSI BUC/SED catalogue (Markdown tables)  -> eessi_catalogue.py  one unit per row (ref "A001")
 - HTML pages                                 -> html.py        chrome removed, sections by heading
 - plain text                                 -> text.py
 - PDF, DOCX                                  -> unstructured_backend.py (offline)
@@ -134,7 +135,13 @@ def _dispatch(ctx, root: Path) -> list[Chunk]:
 
         return parse_jsonl(ctx, text)
     if suffix in (".md", ".markdown"):  # Markdown may start with HTML (statengeneraal's <meta> tag)
+        from eessi.catalogue import is_catalogue_text
         from ingest.parsers.markdown import parse_markdown
+
+        if is_catalogue_text(stripped):
+            from ingest.parsers.eessi_catalogue import parse_eessi_catalogue
+
+            return parse_eessi_catalogue(ctx, text)
 
         return parse_markdown(ctx, root, text)
     if stripped[0] in "[{" and suffix in (".json", ""):
