@@ -23,6 +23,7 @@ from assistant.ids import new_id, new_session_id
 from assistant.language import ANSWER_LANGUAGES, LanguageGuess, detect_language
 from assistant.messages import msg
 from assistant.models import QuestionLog
+from assistant.next_step import STEP_URLS, next_step, place_lead
 from assistant.places import EU_EEA_CH, display_name, places_in
 from assistant.retrieval import retrieve
 from assistant.schemas import AskRequest, AskResponse, Citation
@@ -164,6 +165,8 @@ class AssistantService:
                 draft = self._engine(req.engine or self.settings.assistant_engine).invoke(ctx)
                 if draft.abstained and not draft.text:
                     draft = self._abstention(evidence, language)
+                else:
+                    self._frame(draft, screening.question, resolution, language)
         response = self._finish(draft, req, session_id, language, evidence)
         latency_ms = int((time.perf_counter() - started) * 1000)
         if log_question:
@@ -208,6 +211,23 @@ class AssistantService:
                 return {}
         return routes
 
+    def _frame(self, draft: Draft, question: str, resolution, language: LanguageGuess) -> None:
+        """Around the engine's answer: a first line naming the place a follow-up brings in ("et pour
+        l'Italie ?" -> Italy and the regime it falls under), and a last line with the next step."""
+        from assistant.followup import strip_connector
+
+        lang = self._write_lang(language)
+        if not draft.segments:
+            draft.segments = [draft.text + "\n"]
+        if resolution.followup:
+            lead = place_lead(places_in(strip_connector(question)), lang)
+            if lead:
+                draft.segments.insert(0, lead + "\n")
+        step = next_step(resolution.query, lang)
+        draft.segments.append("\n" + step.text)
+        draft.text = "".join(draft.segments).strip()
+        draft.info["next_step"] = step.situation
+
     # --- fixed answers ----------------------------------------------------------------------------
     def _write_lang(self, language: LanguageGuess) -> str:
         return language.code if language.code in ANSWER_LANGUAGES else "fr"
@@ -244,7 +264,7 @@ class AssistantService:
                 evidence: Evidence | None) -> AskResponse:
         s = self.settings
         sources = [c.passage.hit.text for c in draft.cited] + [c.passage.text for c in draft.cited]
-        allowed_urls = list(s.allowed_urls) + [s.handover_contact]
+        allowed_urls = list(s.allowed_urls) + [s.handover_contact] + list(STEP_URLS)
         text = scrub_contacts(draft.text, sources, allowed_urls, s.allowed_phones, s.allowed_emails)
         segments = [scrub_contacts(seg, sources, allowed_urls, s.allowed_phones, s.allowed_emails) for seg in draft.segments]
         draft.segments = segments
