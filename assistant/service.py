@@ -222,9 +222,9 @@ class AssistantService:
         if resolution.followup:
             lead = place_lead(places_in(strip_connector(question)), lang)
             if lead:
-                draft.segments.insert(0, lead + "\n")
+                draft.segments.insert(0, lead + "\n\n")
         step = next_step(resolution.query, lang)
-        draft.segments.append("\n" + step.text)
+        draft.segments.append("\n\n" + step.text)
         draft.text = "".join(draft.segments).strip()
         draft.info["next_step"] = step.situation
 

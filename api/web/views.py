@@ -84,13 +84,16 @@ def body_text(doc: dict) -> str:
 
 def document_view(doc: dict, lang: str, highlight: str | None) -> dict:
     text = body_text(doc)
-    pieces = segments(text, highlight)
     view = _common(doc, lang)
-    view.update({
-        "segments": pieces,
-        "highlight_requested": bool(highlight and highlight.strip()),
-        "highlighted": any(marked for _, marked in pieces),
-    })
+    view["highlight_requested"] = bool(highlight and highlight.strip())
+    if (doc.get("instrument_type") or "") == "fact_sheet":  # the project's sheets: headings, lists, links
+        from api.web.sheet_render import sheet_blocks
+
+        view["blocks"], view["highlighted"] = sheet_blocks(text, highlight)
+        view["segments"] = []
+        return view
+    pieces = segments(text, highlight)
+    view.update({"segments": pieces, "blocks": [], "highlighted": any(marked for _, marked in pieces)})
     return view
 
 
