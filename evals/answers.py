@@ -213,6 +213,24 @@ def calibrate(service, items: list[dict], max_false_abstention: float = 0.04, ne
             "table": [r for r in table if round(r["threshold"] * 100) % 5 == 0]}
 
 
+def open_service(data_dir: Path, ingest: list[Path] = ()):
+    """An AssistantService on the index in `data_dir`; `ingest` folders are (re-)ingested first (the
+    project's fact sheets under their registry source name)."""
+    from assistant.kb_access import get_knowledge_base
+    from assistant.service import AssistantService
+    from liaison.db import migrate
+    from liaison.settings import Settings
+
+    settings = Settings(data_dir=data_dir).ensure_dirs()
+    migrate(settings.resolved_database_url)
+    kb = get_knowledge_base(settings)
+    for folder in ingest:
+        source = "project-fact-sheets" if folder.name == "facts" and folder.parent.name == "corpus" else None
+        report = kb.ingest([folder], source=source) if source else kb.ingest([folder])
+        print("ingest:", report.summary() if hasattr(report, "summary") else report, flush=True)
+    return AssistantService(settings, kb=kb)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", required=True, help="data directory holding the index of ../shared/corpus")
@@ -225,18 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(RESULTS / "answers.json"))
     args = parser.parse_args(argv)
 
-    from assistant.kb_access import get_knowledge_base
-    from assistant.service import AssistantService
-    from liaison.db import migrate
-    from liaison.settings import Settings
-
-    settings = Settings(data_dir=Path(args.data_dir)).ensure_dirs()
-    migrate(settings.resolved_database_url)
-    kb = get_knowledge_base(settings)
-    if args.ingest:
-        report = kb.ingest([SHARED / "corpus"])
-        print("ingest:", report.summary() if hasattr(report, "summary") else report, flush=True)
-    service = AssistantService(settings, kb=kb)
+    service = open_service(Path(args.data_dir), ingest=[SHARED / "corpus"] if args.ingest else [])
+    settings = service.settings
     items = read_jsonl(Path(args.dev))
     if args.calibrate:
         result = calibrate(service, items, negatives=args.negatives)

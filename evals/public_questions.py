@@ -93,18 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(RESULTS / "public_questions.json"))
     args = parser.parse_args(argv)
 
-    from assistant.kb_access import get_knowledge_base
-    from assistant.service import AssistantService
-    from liaison.db import migrate
-    from liaison.settings import Settings
+    from evals.answers import open_service
 
-    settings = Settings(data_dir=Path(args.data_dir)).ensure_dirs()
-    migrate(settings.resolved_database_url)
-    kb = get_knowledge_base(settings)
-    if args.ingest:
-        print("ingest:", kb.ingest([SHARED / "corpus"]).summary(), flush=True)
-        print("ingest:", kb.ingest([FACTS], source="project-fact-sheets").summary(), flush=True)
-    service = AssistantService(settings, kb=kb)
+    service = open_service(Path(args.data_dir), ingest=[SHARED / "corpus", FACTS] if args.ingest else [])
+    settings = service.settings
     items = load(Path(args.set))
     splits = SPLITS if args.split == "both" else (args.split,)
     results = {}
