@@ -182,7 +182,7 @@ def compose(ctx: AnswerContext, picked: list[tuple[object, str]], engine: str = 
             cited = numbers[passage.key] = Cited(n=len(numbers) + 1, passage=passage)
         cited.quotes.append(normalise_space(sentence).rstrip(" …"))  # the quote itself, verbatim
         extra = ""
-        text = normalise_space(sentence)
+        text = normalise_space(sentence).replace("**", "")  # the sheets' bold marks are not for display
         source_lang = passage.meta.get("language") or "fr"
         if source_lang != write_lang:  # a quotation in another language is shown as one, then restated
             opening, closing = QUOTES.get(write_lang, QUOTES["en"])

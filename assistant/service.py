@@ -132,8 +132,8 @@ class AssistantService:
         else:
             resolution = resolve(screening.question, [t.resolved_query for t in turns]) if screening.question else None
         language = detect_language(screening.question or req.question, hint=req.language)
-        if not language.detected and resolution and resolution.followup and turns:
-            language = LanguageGuess(turns[-1].language, 0.0, False)
+        if resolution and resolution.followup:
+            language = self._followup_language(language, turns, req)
 
         evidence = None
         passages: list = []
@@ -184,6 +184,22 @@ class AssistantService:
             yield "delta", {"text": "\n" + notice}
         yield "citations", [c.model_dump() for c in result.response.citations]
         yield "done", result.response.model_dump()
+
+    # A follow-up of a few words ("et si c'est au Luxembourg ?") is a weak language sample: unless it
+    # is clearly in another language, the conversation's language holds.
+    _FOLLOWUP_SWITCH_CONFIDENCE = 0.8
+
+    def _followup_language(self, guess: LanguageGuess, turns, req: AskRequest) -> LanguageGuess:
+        if turns:
+            previous = turns[-1].language
+        else:
+            users = [m.content for m in (req.history or []) if m.role == "user"]
+            previous = detect_language(users[-1], hint=req.language).code if users else None
+        if not previous or previous == guess.code:
+            return guess
+        if not guess.detected or guess.confidence < self._FOLLOWUP_SWITCH_CONFIDENCE:
+            return LanguageGuess(previous, guess.confidence, False)
+        return guess
 
     def _engine(self, name: str):
         if name == "llm":

@@ -80,3 +80,17 @@ def test_place_lead_names_the_place_and_its_regime():
     assert "outside the European Union" in place_lead(["AU"], "en")
     assert "territoire français" in place_lead(["PF"], "fr")
     assert place_lead(["FR"], "fr") == ""
+
+
+def test_a_short_followup_keeps_the_conversation_language(tmp_path):
+    from assistant.language import LanguageGuess
+    from assistant.schemas import AskRequest
+    from assistant.service import AssistantService
+
+    service = AssistantService(Settings(data_dir=tmp_path))
+    req = AskRequest(question="et si c'est au Luxembourg ?",
+                     history=[{"role": "user", "content": "J'habite en France et je travaille en Belgique, quelle sécu ?"}])
+    weak = LanguageGuess("nl", 0.53, True)  # what the detector says of these five words
+    assert service._followup_language(weak, [], req).code == "fr"
+    strong = LanguageGuess("en", 0.95, True)  # a clear switch of language is followed
+    assert service._followup_language(strong, [], req).code == "en"
