@@ -287,6 +287,7 @@ def test_language_follows_page_and_question_and_switches(browser, live_server):
     Select(q(root, "select.lw-lang")).select_by_value("ar")  # right to left, every label translated
     assert q(root, ".lw-root").get_attribute("dir") == "rtl"
     assert q(root, "label[for='lw-question']").text == "سؤالكم" and q(root, ".lw-send").text == "إرسال"
+    assert answers(root)[0].get_attribute("dir") == "ltr", "an English answer keeps its direction in the Arabic panel"
     Select(q(root, "select.lw-lang")).select_by_value("fr")
     d.refresh()  # the choice is kept, the conversation too
     root = shadow(d)

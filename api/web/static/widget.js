@@ -760,7 +760,7 @@
     els.error = h("p", { class: "lw-error", id: "lw-composer-error", role: "alert", hidden: true });
 
     els.input = h("textarea", {
-      id: "lw-question", class: "lw-input", rows: "2", maxlength: String(MAX_QUESTION), placeholder: t("placeholder"),
+      id: "lw-question", class: "lw-input", rows: "2", dir: "auto", maxlength: String(MAX_QUESTION), placeholder: t("placeholder"),
       "aria-describedby": "lw-composer-error", autocomplete: "off",
       onkeydown: function (e) {
         // Enter sends; while an answer streams it does nothing (only the Stop button stops it)
@@ -907,7 +907,7 @@
     if (m.role === "user") {
       return h("div", { class: "lw-msg lw-msg-user" },
         h("span", { class: "lw-visually-hidden", text: t("you") + " : " }),
-        h("p", { class: "lw-bubble", text: m.content }));
+        h("p", { class: "lw-bubble", dir: "auto", text: m.content }));
     }
     if (m.role === "system") {
       return h("div", { class: "lw-msg lw-msg-system", tabindex: "-1", "data-reference": m.reference || null },
@@ -1004,7 +1004,9 @@
   }
 
   function renderAnswer(m) {
+    // Each message is laid out in its own direction (an English answer inside the Arabic interface).
     var article = h("div", { class: "lw-msg lw-msg-bot" + (m.error ? " lw-msg-error" : ""), lang: m.language || null,
+      dir: m.language ? (RTL[m.language] ? "rtl" : "ltr") : "auto",
       "data-answer-id": m.answerId || null, "data-msg-id": m.id ? String(m.id) : null });
     article.appendChild(h("span", { class: "lw-visually-hidden", text: t("assistant") + " : " }));
     var body = h("div", { class: "lw-bubble lw-answer" });
