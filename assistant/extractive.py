@@ -11,7 +11,7 @@ from langchain_core.runnables import RunnableLambda
 from assistant.answer import AnswerContext, Cited, Draft
 from assistant.gloss import gloss
 from assistant.language import ANSWER_LANGUAGES
-from assistant.messages import LANGUAGE_NAMES, msg
+from assistant.messages import LANGUAGE_NAMES, QUOTES, msg
 from assistant.retrieval import OTHER_DIRECTION, OTHER_PLACE
 from assistant.sources import describe
 from assistant.evidence import concept_coverage
@@ -182,10 +182,15 @@ def compose(ctx: AnswerContext, picked: list[tuple[object, str]], engine: str = 
             cited = numbers[passage.key] = Cited(n=len(numbers) + 1, passage=passage)
         cited.quotes.append(normalise_space(sentence).rstrip(" …"))  # the quote itself, verbatim
         extra = ""
-        if lang != "fr" and (passage.meta.get("language") or "fr") == "fr":
+        text = normalise_space(sentence).replace("**", "")  # the sheets' bold marks are not for display
+        source_lang = passage.meta.get("language") or "fr"
+        if source_lang != write_lang:  # a quotation in another language is shown as one, then restated
+            opening, closing = QUOTES.get(write_lang, QUOTES["en"])
+            text = f"{opening}{text}{closing}"
+        if lang != "fr" and source_lang == "fr":
             figures = gloss(sentence, lang)
             extra = f" (≈ {figures})" if figures else ""
-        segments.append(f"{normalise_space(sentence)}{extra} [{cited.n}]\n")
+        segments.append(f"{text}{extra} [{cited.n}]\n")
     cited_list = sorted(numbers.values(), key=lambda c: c.n)
     basis_label = msg(write_lang, "basis") if lang in ANSWER_LANGUAGES else f"{msg('fr', 'basis')} / {msg('en', 'basis')}"
     basis = " ; ".join(f"{describe(c.passage, write_lang)} [{c.n}]" for c in cited_list)

@@ -44,7 +44,7 @@ def is_followup(question: str) -> bool:
     return bool(_ANAPHORA.search(folded)) and len(words) <= 6
 
 
-def _strip_connector(question: str) -> str:
+def strip_connector(question: str) -> str:
     return _CONNECTOR.sub("", question, count=1).strip(" ,;:-") if _CONNECTOR.match(fold(question)) else question
 
 
@@ -53,7 +53,7 @@ def resolve(question: str, previous_queries: list[str]) -> Resolution:
     previous = next((q for q in reversed(previous_queries) if q and q.strip()), None)
     if not previous or not is_followup(question):
         return Resolution(question, False)
-    tail = _strip_connector(question)
+    tail = strip_connector(question)
     base = remove_places(previous) if places_in(tail) and places_in(previous) else previous
     base = base.rstrip(" ?")[-1500:]
     # Keep the previous question first: it carries the subject; the follow-up adds or swaps details.

@@ -20,17 +20,31 @@ _UNITS = {
            "jours": "Tage", "semaine": "Woche", "semaines": "Wochen", "euros": "Euro", "€": "Euro"},
     "it": {"an": "anno", "ans": "anni", "annee": "anno", "annees": "anni", "mois": "mesi", "jour": "giorno",
            "jours": "giorni", "semaine": "settimana", "semaines": "settimane", "euros": "euro", "€": "euro"},
+    # Abbreviated units where the plural depends on the number (Polish, Romanian, Arabic).
+    "pl": {"an": "r.", "ans": "l.", "annee": "r.", "annees": "l.", "mois": "mies.", "jour": "dn.", "jours": "dn.",
+           "semaine": "tyg.", "semaines": "tyg.", "euros": "EUR", "€": "EUR"},
+    "ro": {"an": "an", "ans": "ani", "annee": "an", "annees": "ani", "mois": "luni", "jour": "zi", "jours": "zile",
+           "semaine": "săptămână", "semaines": "săptămâni", "euros": "euro", "€": "euro"},
+    "ar": {"an": "سنة", "ans": "سنوات", "annee": "سنة", "annees": "سنوات", "mois": "أشهر", "jour": "يوم", "jours": "أيام",
+           "semaine": "أسبوع", "semaines": "أسابيع", "euros": "يورو", "€": "يورو"},
 }
 _QUALIFIERS = {
     "renouvelable une fois": {"en": "renewable once", "es": "renovable una vez", "pt": "renovável uma vez",
-                              "de": "einmal verlängerbar", "it": "rinnovabile una volta"},
-    "au moins": {"en": "at least", "es": "al menos", "pt": "pelo menos", "de": "mindestens", "it": "almeno"},
-    "au plus": {"en": "at most", "es": "como máximo", "pt": "no máximo", "de": "höchstens", "it": "al massimo"},
-    "maximum": {"en": "maximum", "es": "máximo", "pt": "máximo", "de": "höchstens", "it": "massimo"},
-    "maximale": {"en": "maximum", "es": "máximo", "pt": "máximo", "de": "höchstens", "it": "massimo"},
-    "avant": {"en": "before", "es": "antes", "pt": "antes", "de": "vor", "it": "prima"},
+                              "de": "einmal verlängerbar", "it": "rinnovabile una volta", "pl": "odnawialne raz",
+                              "ro": "reînnoibil o dată", "ar": "قابلة للتجديد مرة واحدة"},
+    "au moins": {"en": "at least", "es": "al menos", "pt": "pelo menos", "de": "mindestens", "it": "almeno",
+                 "pl": "co najmniej", "ro": "cel puțin", "ar": "على الأقل"},
+    "au plus": {"en": "at most", "es": "como máximo", "pt": "no máximo", "de": "höchstens", "it": "al massimo",
+                "pl": "najwyżej", "ro": "cel mult", "ar": "على الأكثر"},
+    "maximum": {"en": "maximum", "es": "máximo", "pt": "máximo", "de": "höchstens", "it": "massimo", "pl": "maksymalnie",
+                "ro": "maximum", "ar": "كحد أقصى"},
+    "maximale": {"en": "maximum", "es": "máximo", "pt": "máximo", "de": "höchstens", "it": "massimo", "pl": "maksymalnie",
+                 "ro": "maximum", "ar": "كحد أقصى"},
+    "avant": {"en": "before", "es": "antes", "pt": "antes", "de": "vor", "it": "prima", "pl": "przed", "ro": "înainte",
+              "ar": "قبل"},
     "sauf derogation": {"en": "unless an exception is granted", "es": "salvo excepción", "pt": "salvo derrogação",
-                        "de": "außer bei Ausnahme", "it": "salvo deroga"},
+                        "de": "außer bei Ausnahme", "it": "salvo deroga", "pl": "chyba że przyznano odstępstwo",
+                        "ro": "cu excepția unei derogări", "ar": "ما لم يُمنح استثناء"},
 }
 _FIGURE = re.compile(r"\b(\d[\d\s.,]*\d|\d|" + "|".join(_NUM) + r")\s*(ans|an|annees|annee|mois|jours|jour|semaines|semaine|euros|€)(?![a-z])")
 

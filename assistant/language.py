@@ -11,7 +11,7 @@ from functools import lru_cache
 from assistant.text import fold
 
 # Languages the answer templates are written in (assistant/messages.py).
-ANSWER_LANGUAGES = ("fr", "en", "es", "de", "it", "pt")
+ANSWER_LANGUAGES = ("fr", "en", "es", "de", "it", "pt", "pl", "ro", "ar")
 DEFAULT_LANGUAGE = "fr"
 
 _FUNCTION_WORDS = {

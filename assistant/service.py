@@ -23,6 +23,7 @@ from assistant.ids import new_id, new_session_id
 from assistant.language import ANSWER_LANGUAGES, LanguageGuess, detect_language
 from assistant.messages import msg
 from assistant.models import QuestionLog
+from assistant.next_step import STEP_URLS, next_step, place_lead
 from assistant.places import EU_EEA_CH, display_name, places_in
 from assistant.retrieval import retrieve
 from assistant.schemas import AskRequest, AskResponse, Citation
@@ -131,8 +132,8 @@ class AssistantService:
         else:
             resolution = resolve(screening.question, [t.resolved_query for t in turns]) if screening.question else None
         language = detect_language(screening.question or req.question, hint=req.language)
-        if not language.detected and resolution and resolution.followup and turns:
-            language = LanguageGuess(turns[-1].language, 0.0, False)
+        if resolution and resolution.followup:
+            language = self._followup_language(language, turns, req)
 
         evidence = None
         passages: list = []
@@ -166,6 +167,8 @@ class AssistantService:
                 draft = self._engine(req.engine or self.settings.assistant_engine).invoke(ctx)
                 if draft.abstained and not draft.text:
                     draft = self._abstention(evidence, language)
+                else:
+                    self._frame(draft, screening.question, resolution, language)
         response = self._finish(draft, req, session_id, language, evidence)
         latency_ms = int((time.perf_counter() - started) * 1000)
         if log_question:
@@ -197,6 +200,22 @@ class AssistantService:
         except Exception:  # noqa: BLE001 - the catalogue answers without an index
             return None
 
+    # A follow-up of a few words ("et si c'est au Luxembourg ?") is a weak language sample: unless it
+    # is clearly in another language, the conversation's language holds.
+    _FOLLOWUP_SWITCH_CONFIDENCE = 0.8
+
+    def _followup_language(self, guess: LanguageGuess, turns, req: AskRequest) -> LanguageGuess:
+        if turns:
+            previous = turns[-1].language
+        else:
+            users = [m.content for m in (req.history or []) if m.role == "user"]
+            previous = detect_language(users[-1], hint=req.language).code if users else None
+        if not previous or previous == guess.code:
+            return guess
+        if not guess.detected or guess.confidence < self._FOLLOWUP_SWITCH_CONFIDENCE:
+            return LanguageGuess(previous, guess.confidence, False)
+        return guess
+
     def _engine(self, name: str):
         if name == "llm":
             from assistant.llm_engine import build_llm_engine
@@ -222,6 +241,23 @@ class AssistantService:
             except ValueError:
                 return {}
         return routes
+
+    def _frame(self, draft: Draft, question: str, resolution, language: LanguageGuess) -> None:
+        """Around the engine's answer: a first line naming the place a follow-up brings in ("et pour
+        l'Italie ?" -> Italy and the regime it falls under), and a last line with the next step."""
+        from assistant.followup import strip_connector
+
+        lang = self._write_lang(language)
+        if not draft.segments:
+            draft.segments = [draft.text + "\n"]
+        if resolution.followup:
+            lead = place_lead(places_in(strip_connector(question)), lang)
+            if lead:
+                draft.segments.insert(0, lead + "\n\n")
+        step = next_step(resolution.query, lang)
+        draft.segments.append("\n\n" + step.text)
+        draft.text = "".join(draft.segments).strip()
+        draft.info["next_step"] = step.situation
 
     # --- fixed answers ----------------------------------------------------------------------------
     def _write_lang(self, language: LanguageGuess) -> str:
@@ -259,7 +295,7 @@ class AssistantService:
                 evidence: Evidence | None) -> AskResponse:
         s = self.settings
         sources = [c.passage.hit.text for c in draft.cited] + [c.passage.text for c in draft.cited]
-        allowed_urls = list(s.allowed_urls) + [s.handover_contact]
+        allowed_urls = list(s.allowed_urls) + [s.handover_contact] + list(STEP_URLS)
         text = scrub_contacts(draft.text, sources, allowed_urls, s.allowed_phones, s.allowed_emails)
         segments = [scrub_contacts(seg, sources, allowed_urls, s.allowed_phones, s.allowed_emails) for seg in draft.segments]
         draft.segments = segments

@@ -36,6 +36,14 @@ def instrument_name(passage: Passage) -> str:
 
 
 def describe(passage: Passage, language: str) -> str:
+    """How a cited passage is named in the legal basis, as people read it: 'Code de la sécurité sociale,
+    art. L761-2 (version du …)'; for the project's fact sheets, the instruments and articles the sheet
+    states ('Règlement (CE) n° 883/2004, articles 11 et 12'), never the sheet's internal id."""
+    references = [r.strip() for r in str(passage.meta.get("references", "") or "").split("|") if r.strip()]
+    if passage.meta.get("instrument_type") == "fact_sheet" and references:
+        date = format_date(int(passage.meta.get("version_date", 0) or 0), language)
+        label = " ; ".join(references) if language == "fr" else "; ".join(references)
+        return label + (f" ({msg(language, 'checked', date=date)})" if date else "")
     name, unit = instrument_name(passage), unit_label(passage)
     label = f"{name}, {unit}" if unit and unit.lower() not in name.lower() else name
     date = format_date(int(passage.meta.get("version_date", 0) or 0), language)

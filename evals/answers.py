@@ -62,9 +62,17 @@ def fact_found(fact: str, answer: str) -> bool:
     return len(words & term_set(answer_n)) / len(words) >= 0.6
 
 
+_FACTS_PREFIX = "corpus/facts/"  # gold paths of the project's own sheets (indexed relative to corpus/facts)
+
+
 def gold_match(path: str, ref: str, gold: list[dict]) -> bool:
     for g in gold:
-        if g["path"] != path:
+        gold_path = g["path"]
+        if gold_path.startswith(_FACTS_PREFIX):
+            if path == gold_path[len(_FACTS_PREFIX):] and ref == g.get("ref"):
+                return True
+            continue
+        if gold_path != path:
             continue
         if g.get("ref") in (None, "", ref) or g["ref"] == Path(g["path"]).name:
             return True
@@ -96,14 +104,26 @@ def _percentile(values: list[float], p: float) -> float:
     return values[index]
 
 
-def evaluate(service, items: list[dict], engine: str) -> dict:
+def _history(item: dict, by_qid: dict[str, dict]) -> list[dict] | None:
+    """The user turns a follow-up item leans on (`follows` = the previous question's qid), oldest first."""
+    turns: list[dict] = []
+    parent = by_qid.get(item.get("follows") or "")
+    while parent is not None and len(turns) < 10:
+        turns.insert(0, {"role": "user", "content": parent["question"]})
+        parent = by_qid.get(parent.get("follows") or "")
+    return turns or None
+
+
+def evaluate(service, items: list[dict], engine: str, all_items: list[dict] | None = None) -> dict:
     from assistant.schemas import AskRequest
 
     cache: dict = {}
     rows = []
+    by_qid = {i["qid"]: i for i in (all_items or items)}
     for item in items:
         started = time.perf_counter()
-        result = service.ask(AskRequest(question=item["question"], engine=engine), log_question=False)
+        result = service.ask(AskRequest(question=item["question"], engine=engine, history=_history(item, by_qid)),
+                             log_question=False)
         seconds = time.perf_counter() - started
         r = result.response
         answerable = bool(item["answerable"])
@@ -111,6 +131,7 @@ def evaluate(service, items: list[dict], engine: str) -> dict:
         text = r.answer + " " + (r.notice or "")
         rows.append({
             "qid": item["qid"], "language": item["language"], "audience": item["audience"], "answerable": answerable,
+            "situation": item.get("situation"), "split": item.get("split"), "answer": r.answer,
             "abstained": r.abstained, "evidence": r.evidence, "engine_used": r.engine,
             "gold_at5": answerable and any(gold_match(p, f, item["gold"]) for p, f in retrieved),
             "gold_cited": answerable and any(gold_match(c.path, c.ref, item["gold"]) for c in r.citations),
@@ -120,6 +141,11 @@ def evaluate(service, items: list[dict], engine: str) -> dict:
             "seconds": round(seconds, 3), "info": {k: v for k, v in result.draft.info.items() if k != "raw"},
             "missing": result.evidence.missing if result.evidence else [],
         })
+    return {"summary": summarise(rows, engine), "items": rows}
+
+
+def summarise(rows: list[dict], engine: str = "extractive") -> dict:
+    """The metrics of a list of evaluated rows (see the module docstring)."""
     ans = [x for x in rows if x["answerable"]]
     una = [x for x in rows if not x["answerable"]]
     facts = [f for x in ans for f in x["facts"]]
@@ -143,7 +169,7 @@ def evaluate(service, items: list[dict], engine: str) -> dict:
         if llm_rows:
             summary["ttft_s_median"] = round(statistics.median(r["ttft_s"] for r in llm_rows), 2)
             summary["tokens_per_s_median"] = round(statistics.median(r["tokens_per_s"] for r in llm_rows), 2)
-    return {"summary": summary, "items": rows}
+    return summary
 
 
 def _negatives(limit: int | None = None) -> list[str]:
@@ -187,6 +213,24 @@ def calibrate(service, items: list[dict], max_false_abstention: float = 0.04, ne
             "table": [r for r in table if round(r["threshold"] * 100) % 5 == 0]}
 
 
+def open_service(data_dir: Path, ingest: list[Path] = ()):
+    """An AssistantService on the index in `data_dir`; `ingest` folders are (re-)ingested first (the
+    project's fact sheets under their registry source name)."""
+    from assistant.kb_access import get_knowledge_base
+    from assistant.service import AssistantService
+    from liaison.db import migrate
+    from liaison.settings import Settings
+
+    settings = Settings(data_dir=data_dir).ensure_dirs()
+    migrate(settings.resolved_database_url)
+    kb = get_knowledge_base(settings)
+    for folder in ingest:
+        source = "project-fact-sheets" if folder.name == "facts" and folder.parent.name == "corpus" else None
+        report = kb.ingest([folder], source=source) if source else kb.ingest([folder])
+        print("ingest:", report.summary() if hasattr(report, "summary") else report, flush=True)
+    return AssistantService(settings, kb=kb)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", required=True, help="data directory holding the index of ../shared/corpus")
@@ -199,18 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(RESULTS / "answers.json"))
     args = parser.parse_args(argv)
 
-    from assistant.kb_access import get_knowledge_base
-    from assistant.service import AssistantService
-    from liaison.db import migrate
-    from liaison.settings import Settings
-
-    settings = Settings(data_dir=Path(args.data_dir)).ensure_dirs()
-    migrate(settings.resolved_database_url)
-    kb = get_knowledge_base(settings)
-    if args.ingest:
-        report = kb.ingest([SHARED / "corpus"])
-        print("ingest:", report.summary() if hasattr(report, "summary") else report, flush=True)
-    service = AssistantService(settings, kb=kb)
+    service = open_service(Path(args.data_dir), ingest=[SHARED / "corpus"] if args.ingest else [])
+    settings = service.settings
     items = read_jsonl(Path(args.dev))
     if args.calibrate:
         result = calibrate(service, items, negatives=args.negatives)

@@ -78,8 +78,13 @@ def _page(request: Request, template: str, lang: str, status_code: int = 200, pr
 def demo(request: Request) -> Response:
     lang = pick_language(request)
     base = str(request.base_url).rstrip("/")
+    from api.web.i18n import LANGUAGES
+
+    # the widget's title in each language the site is written in (data-title-<code>), so that switching
+    # the widget's language switches its title too
+    titles = {code: translator(code)("widget_title") for code in LANGUAGES}
     return _page(request, "demo.html", lang, widget_src="/widget.js", api_base=base,
-                 widget_title=translator(lang)("widget_title"))
+                 widget_title=titles[lang], widget_titles=titles)
 
 
 async def _document_page(request: Request, settings, template: str, lang: str, *, path: str, ref: str,

@@ -142,6 +142,13 @@ def document_view(doc: dict, lang: str, highlight: str | None, base: str = "/doc
         "highlight_requested": bool(highlight and highlight.strip()),
         "highlighted": any(marked for _, marked, _ in pieces),
     })
+    if (doc.get("instrument_type") or "") == "fact_sheet":  # the project's sheets: headings, lists, links
+        from api.web.sheet_render import sheet_blocks
+
+        view["blocks"], view["highlighted"] = sheet_blocks(text, highlight)
+        view["segments"] = []
+    else:
+        view["blocks"] = []
     return view
 
 

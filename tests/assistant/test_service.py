@@ -106,3 +106,12 @@ def test_cli_batch_output_shape(small_kb, tmp_path):
 def test_asking_for_a_person_suggests_the_handover(service):
     r = ask(service, "Je voudrais parler à un conseiller, s'il vous plaît")
     assert r.handover_suggested and not r.abstained and r.citations == [] and "conseiller" in r.answer
+
+
+def test_answers_end_with_a_next_step_and_followups_name_the_new_place(service):
+    first = ask(service, "Quels sont les organismes de liaison pour Mayotte ?")
+    assert not first.abstained and first.answer.splitlines()[-1].startswith("Prochaine étape :")
+    second = ask(service, "et pour la Polynésie ?", session_id=first.session_id)
+    assert second.answer.startswith("Polynésie française : territoire français"), second.answer
+    english = ask(service, "How long is the European Health Insurance Card valid?")
+    assert english.answer.splitlines()[-1].startswith("Next step:") and "https://www.ameli.fr" in english.answer

