@@ -53,6 +53,7 @@ class Override:
 
     target: str
     spans: list | None = None
+    source: str | None = None  # the unit's source, checked against the segment before applying
 
 
 @dataclass
@@ -439,10 +440,34 @@ class Translator:
 
     # -- documents ---------------------------------------------------------------------------------
 
+    @staticmethod
+    def _checked_overrides(path: Path, segments: list[Segment], overrides: dict[str, Override] | None,
+                           xliff_import) -> dict[str, Override] | None:
+        """The translator's segments to apply, refused whole when they were made for another document
+        or another version of it (unit ids or sources that do not match)."""
+        from translation.xliff import XliffMismatch, XliffImport, XliffUnit, check_units, overrides_from
+
+        expected = [(s.id, s.source) for s in segments]
+        if xliff_import is not None:
+            problems = check_units(xliff_import, expected, original=path.name)
+            if problems:
+                raise XliffMismatch(path.name, problems)
+            overrides = {**overrides_from(xliff_import), **(overrides or {})}
+        elif overrides and any(o.source is not None for o in overrides.values()):
+            units = [XliffUnit(seg_id, o.source, o.target, None, None, [], True)
+                     for seg_id, o in overrides.items() if o.source is not None]
+            problems = check_units(XliffImport("-", None, "", "", units), expected)
+            if problems:
+                raise XliffMismatch(path.name, problems)
+        return overrides
+
     def translate_document(self, path: Path, target: str, *, out: Path | None = None, source: str = "auto",
                            engine: str = "auto", glossary_files: tuple = (), xliff: str | None = None,
                            overrides: dict[str, Override] | None = None, progress: ProgressFn | None = None,
-                           control: Control | None = None, report: bool = True) -> DocumentResult:
+                           control: Control | None = None, report: bool = True,
+                           xliff_import=None) -> DocumentResult:
+        """`xliff_import`: a parsed post-edited XLIFF (`translation.xliff.parse_xliff`) to apply; it must
+        have been exported for this document and this version of it (else XliffMismatch, nothing written)."""
         from translation.formats import open_document
 
         started = time.monotonic()
@@ -460,6 +485,7 @@ class Translator:
         segments = [s for layout in layouts for s in layout.segments]
         if not segments:
             raise TranslationError(f"{path.name}: no text to translate")
+        overrides = self._checked_overrides(path, segments, overrides, xliff_import)
         detected = self.assign_languages(segments, source)
         main = source if source != "auto" else detected.language
         if main == target and source == "auto":

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from translation.errors import TranslationError
 from translation.languages import UnknownLanguage, normalize_language
-from translation.segments import Segment, Span
+from translation.segments import Segment, Span, normalize_text
 
 NS20 = "urn:oasis:names:tc:xliff:document:2.0"
 NS12 = "urn:oasis:names:tc:xliff:document:1.2"
@@ -268,9 +268,10 @@ def parse_xliff(data: bytes, name: str = "file.xlf") -> XliffImport:
                 spans: list = []
                 target = _inline_text(target_el, spans) if target_el is not None else None
                 state = segment.get("state")
+                # A confirmation is an explicit state (the export writes "initial" for every proposal)
+                # or a changed text; an untouched file confirms nothing.
                 edited = target is not None and target.strip() != "" and (
-                    state in ("reviewed", "final") or (machine is not None and target.strip() != machine.strip())
-                    or (machine is None and state == "translated"))
+                    state in DONE_STATES_20 or (machine is not None and target.strip() != machine.strip()))
                 result.units.append(XliffUnit(unit.get("id") or segment.get("id") or "", _inline_text(source_el),
                                               target, state, machine, spans, edited))
     else:
@@ -288,22 +289,25 @@ def parse_xliff(data: bytes, name: str = "file.xlf") -> XliffImport:
             spans = []
             target = _inline_text(target_el, spans) if target_el is not None else None
             state = target_el.get("state") if target_el is not None else None
+            # The export writes needs-review-translation for every machine or fuzzy proposal: a 1.2
+            # file confirms a unit by a done state, approved="yes" or a changed text.
             edited = target is not None and target.strip() != "" and (
-                state in ("final", "signed-off") or unit.get("approved") == "yes"
-                or (machine is not None and target.strip() != machine.strip())
-                or (machine is None and state == "translated"))
+                state in DONE_STATES_12 or unit.get("approved") == "yes"
+                or (machine is not None and target.strip() != machine.strip()))
             result.units.append(XliffUnit(unit.get("id") or "", _inline_text(source_el), target, state, machine,
                                           spans, edited))
     return result
 
 
-def import_xliff(memory, data: bytes, *, by: str, name: str = "file.xlf") -> XliffImport:
-    """Parse a post-edited XLIFF and store the translator's segments in the memory (confirmed)."""
-    parsed = parse_xliff(data, name)
+def import_xliff(memory, data: bytes | None, *, by: str, name: str = "file.xlf",
+                 parsed: XliffImport | None = None) -> XliffImport:
+    """Parse a post-edited XLIFF (or take `parsed`) and store the translator's segments in the memory
+    (confirmed)."""
+    parsed = parsed if parsed is not None else parse_xliff(data, name)
     now = datetime.now(UTC)
     for unit in parsed.units:
-        if not unit.edited or not unit.source.strip():
-            parsed.not_reviewed += 1
+        if not unit.edited or not unit.source.strip() or normalize_text(unit.target or "") == normalize_text(unit.source):
+            parsed.not_reviewed += 1  # copies (codes, names, text already in the target language) teach nothing
             continue
         outcome = memory.confirm(parsed.source_lang, parsed.target_lang, unit.source, unit.target, by=by, at=now)
         if outcome.status == "unchanged":
@@ -317,4 +321,36 @@ def overrides_from(parsed: XliffImport) -> dict:
     """Segment id -> Override for rebuilding the document with the translator's text."""
     from translation.pipeline import Override
 
-    return {u.id: Override(u.target, u.spans) for u in parsed.units if u.edited and u.target is not None}
+    return {u.id: Override(u.target, u.spans, u.source) for u in parsed.units if u.edited and u.target is not None}
+
+
+class XliffMismatch(TranslationError):
+    """The XLIFF was not exported for this document (or this version of it): nothing is applied."""
+
+    def __init__(self, name: str, units: list[dict]):
+        self.units = units
+        shown = "; ".join(
+            (f"unit {u['id']}: " if u.get("id") else "") + {
+                "original_differs": f"exported for {u.get('xliff')!r}, not {u.get('document')!r}",
+                "unknown_unit": "no such segment in the document",
+                "source_differs": f"source {u.get('xliff')!r} is now {u.get('document')!r}",
+            }.get(u["problem"], u["problem"]) for u in units[:5])
+        more = f" (and {len(units) - 5} more)" if len(units) > 5 else ""
+        super().__init__(f"{name}: the XLIFF does not match the document, nothing was applied: {shown}{more}. "
+                         "Export the XLIFF again from the current version of the document")
+
+
+def check_units(parsed: XliffImport, expected, *, original: str | None = None) -> list[dict]:
+    """Per-unit problems of applying `parsed` to a document whose segments are `expected` ((id, source)
+    pairs): another document (`original`), unit ids the document does not have, sources that changed."""
+    problems: list[dict] = []
+    if original is not None and parsed.original is not None and parsed.original != original:
+        problems.append({"id": None, "problem": "original_differs", "xliff": parsed.original, "document": original})
+    sources = {seg_id: normalize_text(source) for seg_id, source in expected}
+    for unit in parsed.units:
+        if unit.id not in sources:
+            problems.append({"id": unit.id, "problem": "unknown_unit", "xliff": unit.source})
+        elif normalize_text(unit.source) != sources[unit.id]:
+            problems.append({"id": unit.id, "problem": "source_differs", "xliff": unit.source,
+                             "document": dict(expected)[unit.id]})
+    return problems

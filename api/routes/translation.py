@@ -576,8 +576,8 @@ async def job_file_reimport(job_id: str, file_id: int, request: Request, princip
     """Re-import a post-edited XLIFF: segments changed or marked reviewed/final go into the memory as
     confirmed (who = the caller), and the file's translated document is rebuilt with them."""
     from translation.errors import TranslationError
-    from translation.jobs import job_public, run_job
-    from translation.xliff import import_xliff, overrides_from
+    from translation.jobs import file_segments, job_public, run_job
+    from translation.xliff import XliffMismatch, check_units, import_xliff, overrides_from, parse_xliff
 
     job = _job_for(db_url, job_id, principal)
     if job["status"] in ("expired", "queued", "running"):
@@ -592,9 +592,18 @@ async def job_file_reimport(job_id: str, file_id: int, request: Request, princip
         raise HTTPException(400, "send the XLIFF as a `file` field")
     data = await upload.read()
     translator = _translator(request, db_url)
+    name = getattr(upload, "filename", None) or "file.xlf"
     try:
-        parsed = await run_in_threadpool(import_xliff, translator.memory, data, by=principal.username,
-                                         name=getattr(upload, "filename", "file.xlf"))
+        parsed = await run_in_threadpool(parse_xliff, data, name)
+        # Refused whole, before the memory is touched, when exported for another document or version.
+        file_name = next(f["name"] for f in job["files"] if f["id"] == file_id)
+        expected = [(seg["id"], seg["source"]) for seg in file_segments(db_url, job_id, file_id=file_id)]
+        problems = check_units(parsed, expected, original=file_name)
+        if problems:
+            mismatch = XliffMismatch(name, problems)
+            return JSONResponse(status_code=409, content={"detail": str(mismatch), "units": problems[:500]})
+        await run_in_threadpool(import_xliff, translator.memory, None, by=principal.username, name=name,
+                                parsed=parsed)
         status_after = await run_in_threadpool(run_job, settings, db_url, job_id, overrides=overrides_from(parsed),
                                                only_file=file_id)
     except TranslationError as exc:
