@@ -1,6 +1,7 @@
 """`liaison translate ...`: the translation desk on the command line (heavy imports stay in handlers).
 
     liaison translate FILE... --to fr [--from auto] [--engine argos|llm] [--glossary FILE] [--xliff] [-o OUT]
+    liaison translate FILE --to fr --apply-xliff FILE.xlf [--by NAME]
     liaison translate text "..." --to en
     liaison translate models install FILE... | models fetch FROM TO | models list
     liaison translate memory import FILE.tmx|FILE.xlf | memory export -o FILE.tmx | memory stats
@@ -45,6 +46,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="extra glossary (TSV or TBX), may be repeated")
     parser.add_argument("--xliff", action="store_true", help="also write an XLIFF file for CAT tools")
     parser.add_argument("--xliff-version", choices=("2.0", "1.2"), default="2.0")
+    parser.add_argument("--apply-xliff", metavar="FILE.xlf",
+                        help="rebuild the document with a post-edited XLIFF exported for it (one input): the "
+                        "translator's text and inline formatting are applied, confirmed segments go to the memory "
+                        "(--by NAME); refused whole if it was exported for another document or version")
     parser.add_argument("-o", "--output", help="output file (one input) or directory")
     parser.add_argument("--by", help="translator name recorded for confirmed segments (memory import)")
     parser.add_argument("--include-machine", action="store_true", help="memory export: include unconfirmed machine output")
@@ -109,6 +114,24 @@ def _source(args) -> str:
         raise _error(str(exc)) from None
 
 
+def _xliff_to_apply(args, paths: list[Path]):
+    """The parsed --apply-xliff file (checked against the document by the pipeline), or None."""
+    if not args.apply_xliff:
+        return None
+    from translation.errors import TranslationError
+    from translation.xliff import parse_xliff
+
+    if len(paths) != 1:
+        raise _error("--apply-xliff takes exactly one document")
+    xliff_path = Path(args.apply_xliff)
+    if not xliff_path.is_file():
+        raise _error(f"{xliff_path}: file not found")
+    try:
+        return parse_xliff(xliff_path.read_bytes(), xliff_path.name)
+    except TranslationError as exc:
+        raise _error(str(exc)) from None
+
+
 def _output_for(args, path: Path, count: int, target: str) -> Path | None:
     """-o names the output file (one input with a suffix) or a directory; None = next to the input."""
     if not args.output:
@@ -138,6 +161,7 @@ def _files(args, items: list[str]) -> int:
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         raise _error(f"file not found: {', '.join(missing)}")
+    parsed_xliff = _xliff_to_apply(args, paths)
     failures = 0
     summaries = []
     for path in paths:
@@ -160,7 +184,14 @@ def _files(args, items: list[str]) -> int:
         try:
             result = translator.translate_document(
                 path, target, out=out_path, source=source, engine=engine, glossary_files=glossaries,
-                xliff=args.xliff_version if args.xliff else None, progress=progress, control=Control())
+                xliff=args.xliff_version if args.xliff else None, progress=progress, control=Control(),
+                xliff_import=parsed_xliff)
+            if parsed_xliff is not None:
+                from translation.xliff import import_xliff
+
+                imported = import_xliff(translator.memory, None, by=args.by or _user(), parsed=parsed_xliff)
+                print(f"{Path(args.apply_xliff).name}: {imported.confirmed} segments confirmed in the memory, "
+                      f"{imported.not_reviewed} not reviewed", file=sys.stderr)
         except TranslationError as exc:
             if bar is not None:
                 bar.close()

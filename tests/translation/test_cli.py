@@ -135,3 +135,36 @@ print(sorted(m for m in sys.modules if m.startswith(("argostranslate", "stanza",
                             timeout=300, env={**os.environ, "HOME": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_apply_edited_xliff_keeps_bold_and_italic_on_the_right_words(run, tmp_path):
+    make_docx(tmp_path / "letter.docx")
+    run("letter.docx", "--to", "en", "--xliff", "-q")
+    xliff = (tmp_path / "letter.en.xlf").read_text("utf-8")
+    start = xliff.rindex("<segment ", 0, xliff.index("Le <pc"))
+    target_start = xliff.index("<target", start)
+    target_end = xliff.index("</target>", target_start) + len("</target>")
+    edited = ('<target xml:space="preserve">The <pc id="1" type="fmt" subType="xlf:b">posted worker</pc> remains '
+              'insured under the French scheme for 24 months.</target>')
+    xliff = xliff[:start] + xliff[start:target_start].replace('state="initial"', 'state="final"') + edited \
+        + xliff[target_end:]
+    start = xliff.rindex("<segment ", 0, xliff.index("Le formulaire <pc"))
+    target_start = xliff.index("<target", start)
+    target_end = xliff.index("</target>", target_start) + len("</target>")
+    xliff = xliff[:target_start] + ('<target xml:space="preserve">The <pc id="1" type="fmt" subType="xlf:i">A1</pc> '
+                                    'form is issued by the CPAM.</target>') + xliff[target_end:]
+    (tmp_path / "edited.xlf").write_text(xliff, "utf-8")
+    applied = run("letter.docx", "--to", "en", "--apply-xliff", "edited.xlf", "-o", "final.docx", "-q", "--by", "marie")
+    assert "segments confirmed in the memory" in applied.stderr
+    paragraph = next(p for p in docx.Document(str(tmp_path / "final.docx")).paragraphs if "posted worker" in p.text)
+    assert paragraph.text == ("The posted worker remains insured under the French scheme for 24 months. "
+                              "The A1 form is issued by the CPAM.")
+    assert [r.text for r in paragraph.runs if r.bold] == ["posted worker"]
+    assert [r.text for r in paragraph.runs if r.italic] == ["A1"]
+    # The same file on another document is refused, and nothing is written.
+    other = docx.Document()
+    other.add_paragraph("Un autre courrier.")
+    other.save(str(tmp_path / "autre.docx"))
+    refused = run("autre.docx", "--to", "en", "--apply-xliff", "edited.xlf", "-o", "autre.en.docx", check=False)
+    assert refused.returncode != 0 and "does not match the document" in refused.stderr
+    assert not (tmp_path / "autre.en.docx").exists()
