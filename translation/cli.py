@@ -214,7 +214,8 @@ def _files(args, items: list[str]) -> int:
             origins = stats["origins"]
             print(f"{path.name} -> {result.output} ({result.source_lang}->{target}, {result.engine}): "
                   f"{stats['segments']} segments, {origins.get('memory-exact', 0)} from memory, "
-                  f"{origins.get('memory-fuzzy', 0)} fuzzy, {stats['flagged_segments']} to review"
+                  f"{origins.get('memory-fuzzy', 0)} fuzzy, {origins.get('memory-mt', 0)} earlier machine output, "
+                  f"{stats['flagged_segments']} to review"
                   + (f"; {result.status}: {result.error}" if result.status != "done" else ""))
             if result.note:
                 print(f"  note: {result.note}")

@@ -273,7 +273,10 @@ class Translator:
                 control.check()
             match = exact.get(normalize_text(segment.source))
             if match is not None:
-                segment.target, segment.origin, segment.score = match.target, "memory-exact", 100.0
+                if match.origin in VALIDATED:
+                    segment.target, segment.origin, segment.score = match.target, "memory-exact", 100.0
+                else:  # earlier raw machine output: reused, but never presented as a memory match
+                    segment.target, segment.origin, segment.score = match.target, "memory-mt", None
                 segment.draft = match.origin == "machine" and (match.engine or "").startswith("llm")
                 segment.memory_origin = match.origin
                 used.append(match.entry_id)
@@ -286,7 +289,7 @@ class Translator:
                 segment.suggestions = [c for c in candidates if c is not match]
             if match is not None:
                 segment.target, segment.origin, segment.score = match.target, "memory-fuzzy", match.score
-                segment.memory_origin = match.origin
+                segment.memory_origin, segment.memory_source = match.origin, match.source
                 used.append(match.entry_id)
                 continue
             to_engine.append(segment)
@@ -531,7 +534,8 @@ def report_markdown(result: DocumentResult) -> str:
              f"- output: {result.output.name if result.output else '-'} ({result.status})",
              f"- {result.source_lang} -> {result.target_lang}, engine: {result.engine}",
              f"- segments: {stats['segments']}, words: {stats['words']}, from memory: "
-             f"{stats['origins'].get('memory-exact', 0)} exact, {stats['origins'].get('memory-fuzzy', 0)} fuzzy",
+             f"{stats['origins'].get('memory-exact', 0)} exact, {stats['origins'].get('memory-fuzzy', 0)} fuzzy; "
+             f"earlier machine output: {stats['origins'].get('memory-mt', 0)}",
              f"- segments to review: {stats['flagged_segments']}"]
     if result.note:
         lines.append(f"- note: {result.note}")

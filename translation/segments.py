@@ -57,9 +57,12 @@ class Segment:
     detected_confidence: float | None = None
     target: str | None = None
     target_spans: list[Span] = field(default_factory=list)
-    origin: str = "pending"  # memory-exact, memory-fuzzy, engine:<name>, copy, override, not-translated
+    # memory-exact (validated), memory-fuzzy, memory-mt (earlier unconfirmed machine output, never a TM
+    # match), engine:<name>, copy, override, not-translated
+    origin: str = "pending"
     score: float | None = None  # memory match score (0-100)
     memory_origin: str | None = None  # confirmed | imported | machine, for memory matches
+    memory_source: str | None = None  # the stored sentence a fuzzy/placeable match was made from
     draft: bool = False
     flags: list = field(default_factory=list)
     glossary_terms: list | None = None  # TermMatch found in the source (None: not looked up yet)

@@ -40,6 +40,24 @@ def _state(segment: Segment, version: str) -> tuple[str, str | None]:
     return "needs-review-translation", "leveraged-mt"
 
 
+SUGGESTION_ORIGIN = "liaison:memory-suggestion"
+
+
+def _proposals(segment: Segment) -> list[tuple[str, str, float | None, str, str]]:
+    """(origin, type, similarity, source, target) of the matches exported with a unit: first the
+    proposal that filled the target (machine output typed "mt" with no similarity; a memory match
+    typed "tm" with its score and the STORED source, so the CAT tool shows what differs), then the
+    memory suggestions below the reuse threshold as alternatives."""
+    out = []
+    if segment.target is not None and segment.origin not in ("copy", "override"):
+        memory = segment.origin in ("memory-exact", "memory-fuzzy")
+        out.append((f"liaison:{segment.origin}", "tm" if memory else "mt", segment.score if memory else None,
+                    segment.memory_source or segment.source if memory else segment.source, segment.target))
+    for suggestion in segment.suggestions:
+        out.append((SUGGESTION_ORIGIN, "tm", suggestion.score, suggestion.source, suggestion.target))
+    return out
+
+
 def _span_ids(source_spans: list[Span], target_spans: list[Span]) -> list[int]:
     """For each target span, the 1-based id of the source span with the same style (in order)."""
     used: set[int] = set()
@@ -115,14 +133,16 @@ def export_xliff(result, document=None, *, version: str = "2.0") -> bytes:
             "Segments in state 'initial' are machine proposals to review.")
         for segment in result.segments:
             unit = etree.SubElement(file_el, f"{{{NS20}}}unit", id=segment.id)
-            if segment.target is not None and segment.origin not in ("copy", "override"):
+            proposals = _proposals(segment)
+            if proposals:
                 matches = etree.SubElement(unit, f"{{{MTC}}}matches")
-                match = etree.SubElement(matches, f"{{{MTC}}}match", ref=f"#{segment.id}",
-                                         origin=f"liaison:{segment.origin}",
-                                         similarity=f"{segment.score or 100:.0f}",
-                                         type="tm" if segment.origin.startswith("memory") else "mt")
-                etree.SubElement(match, f"{{{NS20}}}source").text = segment.source
-                etree.SubElement(match, f"{{{NS20}}}target").text = segment.target
+                for origin, kind, score, source, target in proposals:
+                    attrs = {"ref": f"#{segment.id}", "origin": origin, "type": kind}
+                    if score is not None:
+                        attrs["similarity"] = f"{score:.0f}"
+                    match = etree.SubElement(matches, f"{{{MTC}}}match", attrs)
+                    etree.SubElement(match, f"{{{NS20}}}source").text = source
+                    etree.SubElement(match, f"{{{NS20}}}target").text = target
             if segment.flags:
                 unit_notes = etree.SubElement(unit, f"{{{NS20}}}notes")
                 for flag in segment.flags:
@@ -163,10 +183,13 @@ def export_xliff(result, document=None, *, version: str = "2.0") -> bytes:
                 target_el.set("state-qualifier", qualifier)
             _fill(target_el, segment.target, segment.target_spans, _span_ids(segment.spans, segment.target_spans),
                   "1.2", label)
-        if segment.target is not None and segment.origin not in ("copy", "override"):
-            alt = etree.SubElement(unit, f"{{{NS12}}}alt-trans", origin=f"liaison:{segment.origin}",
-                                   attrib={"match-quality": f"{segment.score or 100:.0f}"})
-            etree.SubElement(alt, f"{{{NS12}}}target").text = segment.target
+        for origin, kind, score, source, target in _proposals(segment):
+            attrs = {"origin": origin, "alttranstype": "proposal"}
+            if score is not None:
+                attrs["match-quality"] = f"{score:.0f}"
+            alt = etree.SubElement(unit, f"{{{NS12}}}alt-trans", attrs)
+            etree.SubElement(alt, f"{{{NS12}}}source").text = source
+            etree.SubElement(alt, f"{{{NS12}}}target").text = target
         for flag in segment.flags:
             priority = {"error": "1", "warning": "3", "info": "8"}[flag.severity]
             etree.SubElement(unit, f"{{{NS12}}}note", priority=priority, attrib={"from": "liaison"}).text = \
@@ -256,7 +279,8 @@ def parse_xliff(data: bytes, name: str = "file.xlf") -> XliffImport:
         for unit in root.iter(f"{{{ns}}}unit"):
             machine = None
             for match in unit.iter(f"{{{MTC}}}match"):
-                if (match.get("origin") or "").startswith("liaison:"):
+                origin = match.get("origin") or ""
+                if origin.startswith("liaison:") and origin != SUGGESTION_ORIGIN and machine is None:
                     target_el = match.find(f"{{{ns}}}target")
                     machine = _inline_text(target_el) if target_el is not None else None
             for segment in unit.iter(f"{{{ns}}}segment"):
@@ -283,7 +307,8 @@ def parse_xliff(data: bytes, name: str = "file.xlf") -> XliffImport:
                 continue
             machine = None
             for alt in unit.findall(f"{{{ns}}}alt-trans"):
-                if (alt.get("origin") or "").startswith("liaison:"):
+                origin = alt.get("origin") or ""
+                if origin.startswith("liaison:") and origin != SUGGESTION_ORIGIN and machine is None:
                     alt_target = alt.find(f"{{{ns}}}target")
                     machine = _inline_text(alt_target) if alt_target is not None else None
             spans = []
