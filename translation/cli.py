@@ -8,6 +8,7 @@
     liaison translate glossary check FILE --from fr --to en
     liaison translate detect "..."
     liaison translate purge
+    liaison translate verify FILE...
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import json
 import sys
 from pathlib import Path
 
-MODES = ("text", "models", "memory", "glossary", "detect", "purge")
+MODES = ("text", "models", "memory", "glossary", "detect", "purge", "verify")
 EPILOG = """modes (first word instead of a file):
   text "..."                  translate a text and print it
   models install FILE...      install Argos packages (.argosmodel) offline
@@ -28,6 +29,8 @@ EPILOG = """modes (first word instead of a file):
   glossary check FILE         validate a TSV/TBX glossary (--from/--to)
   detect "..."                language of a text, with confidence
   purge                       delete jobs past retention and old unconfirmed machine output
+  verify FILE...              check a certified translation (DOCX/PDF) against its certificate
+                              (reference number and SHA-256); exit 1 when modified or unknown
 A file literally named like a mode: write ./text."""
 
 
@@ -75,7 +78,7 @@ def _main(args) -> int:
     first = args.items[0]
     if first in MODES and not Path(first).is_file():
         return {"text": _text, "models": _models, "memory": _memory, "glossary": _glossary, "detect": _detect,
-                "purge": _purge}[first](args, args.items[1:])
+                "purge": _purge, "verify": _verify}[first](args, args.items[1:])
     return _files(args, args.items)
 
 
@@ -393,3 +396,27 @@ def _purge(args, rest: list[str]) -> int:
     count = purge_expired(settings, url)
     print(f"purged {count} expired job(s) and old unconfirmed machine output")
     return 0
+
+
+def _verify(args, rest: list[str]) -> int:
+    from liaison.db import migrate
+    from translation.certify import verify_file
+
+    if not rest:
+        raise _error("verify FILE...: the certified translation(s) to check")
+    settings = _settings(args)
+    url = settings.resolved_database_url
+    migrate(url)
+    failures, results = 0, []
+    for item in rest:
+        path = Path(item)
+        if not path.is_file():
+            raise _error(f"{path}: file not found")
+        outcome = verify_file(url, path)
+        failures += not outcome.valid
+        results.append({"file": str(path), **outcome.to_public()})
+        if not args.json:
+            print(f"{path.name}: {outcome.message}")
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=1))
+    return 1 if failures else 0

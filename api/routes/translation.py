@@ -142,7 +142,7 @@ def require_translation_access(request: Request, principal: PrincipalDep) -> Pri
 
 
 def require_memory_editor(principal: Annotated[Principal, Depends(require_translation_access)]) -> Principal:
-    if principal.role not in ("translator", "admin"):
+    if principal.role not in ("translator", "certifier", "admin"):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only translators may change the glossary and the memory")
     return principal
 
