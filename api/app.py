@@ -60,6 +60,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for name in ROUTER_MODULES:
         module = importlib.import_module(name)
         app.include_router(module.router)
+
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    from api.routes.translation import lt_http_error
+
+    app.add_exception_handler(StarletteHTTPException, lt_http_error)  # {"error"} on LibreTranslate's routes
     return app
 
 

@@ -115,6 +115,7 @@ class TextResult:
     text: str
     detected: Detection | None
     segments: list[Segment] = field(default_factory=list)
+    alternatives: list[str] = field(default_factory=list)
 
     @property
     def flags(self) -> list[Flag]:
@@ -403,10 +404,34 @@ class Translator:
 
     # -- texts -------------------------------------------------------------------------------------
 
+    def _short_text_language(self, text: str, target: str, engine: str, batch: Detection | None) -> Detection | None:
+        """A text too short to classify on its own ("Merci", "Danke"): the language of the request's
+        other texts when an engine can take it, else the likeliest candidate an engine can translate."""
+        from translation.detect import detect
+
+        candidates = ([batch] if batch else []) + detect(text, self.detect_languages, top=len(self.detect_languages))
+        for candidate in candidates:
+            if candidate.language == target:
+                return candidate
+            try:
+                self.engine_for(engine, candidate.language, target)
+            except NoEngine:
+                continue
+            return candidate
+        return None
+
     def translate_texts(self, texts: list[str], target: str, *, source: str = "auto", engine: str = "auto",
-                        fmt: str = "text", glossary_files: tuple = ()) -> list[TextResult]:
+                        fmt: str = "text", glossary_files: tuple = (), alternatives: int = 0) -> list[TextResult]:
+        """`alternatives`: up to that many other translations per text (memory matches, then the
+        engine's next-best hypotheses), for one-sentence texts."""
+        from translation.detect import MIN_LETTERS, _letters
+
         target = normalize_language(target)
         source = normalize_language(source, allow_auto=True)
+        batch = None
+        if source == "auto" and len(texts) > 1:
+            joined = " ".join(t for t in texts if _letters(t) >= MIN_LETTERS) or " ".join(texts)
+            batch = self.detect(joined)
         results = []
         for text in texts:
             if fmt == "html":
@@ -421,7 +446,12 @@ class Translator:
             if not segments:
                 results.append(TextResult(text, None, []))
                 continue
-            detected = self.assign_languages(segments, source)
+            short = None
+            if source == "auto" and _letters(text) < MIN_LETTERS:
+                short = self._short_text_language(text, target, engine, batch)
+            detected = self.assign_languages(segments, short.language if short else source)
+            if short is not None:
+                detected = short
             main = source if source != "auto" else (detected.language if detected else None)
             self.translate_segments(segments, target, engine=engine, main_lang=main, glossary_files=glossary_files)
             translated = {layout.block.id: assemble_block(layout) for layout in layouts}
@@ -438,8 +468,32 @@ class Translator:
                     else:
                         out_lines.append(line)
                 output = "\n".join(out_lines)
-            results.append(TextResult(output, detected, segments))
+            result = TextResult(output, detected, segments)
+            if alternatives > 0 and len(segments) == 1 and fmt == "text":
+                result.alternatives = self._alternatives(segments[0], target, engine, alternatives, output)
+            results.append(result)
         return results
+
+    def _alternatives(self, segment: Segment, target: str, engine: str, count: int, chosen: str) -> list[str]:
+        """Other translations of a one-sentence text: memory suggestions, then the engine's n-best."""
+        found: list[str] = []
+        for match in segment.suggestions:
+            found.append(match.target)
+        source = segment.source_lang
+        if source and source != target and len(found) < count:
+            try:
+                chosen_engine = self.engine_for(engine, source, target)
+                more = getattr(chosen_engine, "alternatives", None)
+                if more is not None:
+                    found.extend(more(segment.source, source, target, count + 1))
+            except TranslationError:
+                pass
+        unique = []
+        for text in found:
+            text = text.strip()
+            if text and text != chosen.strip() and text not in unique:
+                unique.append(text)
+        return unique[:count]
 
     # -- documents ---------------------------------------------------------------------------------
 
