@@ -373,6 +373,8 @@ def _glossary(args, rest: list[str]) -> int:
             raise _error(str(exc)) from None
         dnt = sum(1 for t in glossary.terms.values() if t.dnt)
         print(f"{item}: {len(glossary)} terms ({dnt} do-not-translate, {len(glossary) - dnt} forced pairs): ok")
+        for warning in glossary.warnings:
+            print(f"  warning: {warning}", file=sys.stderr)
     return 0
 
 
