@@ -122,6 +122,19 @@ class TextResult:
         return [f for s in self.segments for f in s.flags]
 
 
+def _same_figures(new_source: str, old_source: str, lang: str) -> bool:
+    """A fuzzy match is reused only when its dates, amounts, numbers and references are the new
+    sentence's: a date-only change ("12 mars" -> "12 avril") scores high but must not come back with
+    the old date (it stays a suggestion)."""
+    from translation.quality import extract
+
+    new, old = extract(new_source, lang), extract(old_source, lang)
+    return (sorted(d for d, _ in new.dates) == sorted(d for d, _ in old.dates)
+            and sorted(a[:2] for a in new.amounts) == sorted(a[:2] for a in old.amounts)
+            and sorted(n[0] for n in new.numbers) == sorted(n[0] for n in old.numbers)
+            and sorted(r for r, _ in new.articles) == sorted(r for r, _ in old.articles))
+
+
 def _storable(text: str) -> bool:
     from liaison.pii import mask_pii
 
@@ -172,7 +185,7 @@ class Translator:
 
     # -- segments ----------------------------------------------------------------------------------
 
-    def assign_languages(self, segments: list[Segment], source: str) -> Detection | None:
+    def assign_languages(self, segments: list[Segment], source: str, target: str | None = None) -> Detection | None:
         """Set each segment's source language; returns the document-level detection."""
         document, per_segment = detect_document([s.source for s in segments], self.detect_languages)
         main = source if source != "auto" else (document.language if document else None)
@@ -180,6 +193,10 @@ class Translator:
             raise TranslationError("the source language could not be detected (no text long enough); "
                                    "give it explicitly (--from / source=...)")
         for segment, found in zip(segments, per_segment):
+            # An explicit source language is never overridden by detection: a segment may only turn
+            # out to be already in the target language (kept as is), nothing else.
+            if found and source != "auto" and found.language not in (main, target):
+                found = None
             segment.source_lang = found.language if found else main
             if found:
                 segment.detected_lang, segment.detected_confidence = found.language, found.confidence
@@ -285,7 +302,8 @@ class Translator:
             match = self.memory.lookup_placeable(source, target, segment.source) if validated else None
             if match is None and validated:
                 candidates = fuzzy[id(segment)]
-                if candidates and candidates[0].score >= settings.translation_fuzzy_reuse:
+                if candidates and candidates[0].score >= settings.translation_fuzzy_reuse \
+                        and _same_figures(segment.source, candidates[0].source, source):
                     match = candidates[0]
                 segment.suggestions = [c for c in candidates if c is not match]
             if match is not None:
@@ -449,7 +467,7 @@ class Translator:
             short = None
             if source == "auto" and _letters(text) < MIN_LETTERS:
                 short = self._short_text_language(text, target, engine, batch)
-            detected = self.assign_languages(segments, short.language if short else source)
+            detected = self.assign_languages(segments, short.language if short else source, target)
             if short is not None:
                 detected = short
             main = source if source != "auto" else (detected.language if detected else None)
@@ -543,7 +561,7 @@ class Translator:
         if not segments:
             raise TranslationError(f"{path.name}: no text to translate")
         overrides = self._checked_overrides(path, segments, overrides, xliff_import)
-        detected = self.assign_languages(segments, source)
+        detected = self.assign_languages(segments, source, target)
         main = source if source != "auto" else detected.language
         if main == target and source == "auto":
             raise TranslationError(f"{path.name}: the document is already in {target} "
