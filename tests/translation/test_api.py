@@ -115,7 +115,7 @@ def test_translate_file_and_download(live_app, tsettings, tmp_path):
     out = docx.Document(io.BytesIO(download.content))
     assert len(out.tables) == 1 and out.tables[0].cell(1, 1).text == "12/03/2024"
     assert http.get(url.rsplit("/", 1)[0] + "/other.docx").status_code == 404
-    bad = [("notes.xlsx", b"PK\x03\x04", 415, "unsupported format .xlsx"),
+    bad = [("notes.ods", b"PK\x03\x04", 415, "unsupported format .ods"),
            ("old.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, 422, "old Word 97-2003")]
     for name, data, code, message in bad:
         response = http.post(f"{live_app.url}/translate_file", data={"source": "fr", "target": "en", "api_key": token},
