@@ -54,6 +54,7 @@ class Override:
     target: str
     spans: list | None = None
     source: str | None = None  # the unit's source, checked against the segment before applying
+    merged: bool = False  # merged into the previous segment by the translator: no text of its own
 
 
 @dataclass
@@ -224,7 +225,10 @@ class Translator:
 
         pending: list[Segment] = []
         for segment in segments:
-            if segment.id in overrides:
+            if segment.id in overrides and overrides[segment.id].merged:
+                segment.target, segment.origin, segment.target_spans = "", "merged", []
+                advance(1)
+            elif segment.id in overrides:
                 override = overrides[segment.id]
                 segment.target, segment.origin = override.target, "override"
                 if override.spans:

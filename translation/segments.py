@@ -257,6 +257,8 @@ def assemble_block(layout: BlockLayout) -> list[Run]:
     (a segment with no target keeps its source)."""
     runs: list[Run] = []
     for i, segment in enumerate(layout.segments):
+        if segment.origin == "merged":  # its text is in the previous segment's translation
+            continue
         gap, style = layout.gaps[i]
         if gap:
             runs.append(Run(gap, style))

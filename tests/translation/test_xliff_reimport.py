@@ -41,7 +41,7 @@ def test_reimport_refuses_a_file_exported_for_another_version_with_a_report_per_
     # A unit id that does not exist, and a file exported for another document.
     expected = [(s.id, s.source) for s in first.segments]
     first_id = first.segments[0].id.encode()
-    wrong = parse_xliff(xliff.replace(b'<unit id="' + first_id + b'"', b'<unit id="zz99.0"').replace(
+    wrong = parse_xliff(xliff.replace(b'<segment id="' + first_id + b'"', b'<segment id="zz99.0"').replace(
         b'original="lettre.docx"', b'original="autre.docx"'))
     problems = check_units(wrong, expected, original="lettre.docx")
     assert problems[0] == {"id": None, "problem": "original_differs", "xliff": "autre.docx", "document": "lettre.docx"}
@@ -72,3 +72,33 @@ def test_untouched_xliff_confirms_nothing_and_explicit_confirmation_is_kept(tran
     start = text12.index(f'<trans-unit id="{machine[1].id}"')
     text12 = text12[:start] + text12[start:].replace('state="needs-review-translation"', 'state="translated"', 1)
     assert import_xliff(translator.memory, text12.encode(), by="marie").confirmed == 1
+
+
+def test_xliff20_units_are_paragraphs_and_merged_sentences_are_applied(translator, tmp_path):
+    from lxml import etree
+
+    from translation.xliff import NS20
+
+    source = make_docx(tmp_path / "lettre.docx")
+    result = translator.translate_document(source, "en", source="fr", xliff="2.0")
+    root = etree.fromstring(result.xliff.read_bytes())
+    units = list(root.iter(f"{{{NS20}}}unit"))
+    paragraph = next(u for u in units if "travailleur" in "".join(u.itertext()))
+    segments = paragraph.findall(f"{{{NS20}}}segment")
+    assert len(segments) == 2 and len(units) < len(result.segments)
+    first, second = (s.get("id") for s in segments)
+    # The translator merges the paragraph's two sentences into one segment and translates it.
+    text = result.xliff.read_text("utf-8")
+    start = text.index(f'<segment id="{first}"')
+    end = text.index("</segment>", text.index(f'<segment id="{second}"')) + len("</segment>")
+    merged = (f'<segment id="{first}" state="final"><source>Le travailleur détaché reste affilié au régime français '
+              'pendant 24 mois. Le formulaire A1 est délivré par la CPAM.</source><target>The posted worker stays '
+              'insured in France for 24 months; the CPAM issues the A1 form.</target></segment>')
+    edited = parse_xliff((text[:start] + merged + text[end:]).encode())
+    rebuilt = translator.translate_document(source, "en", source="fr", out=tmp_path / "final.docx",
+                                            xliff_import=edited)
+    paragraph_text = next(p.text for p in docx.Document(str(rebuilt.output)).paragraphs if "posted worker" in p.text)
+    assert paragraph_text == "The posted worker stays insured in France for 24 months; the CPAM issues the A1 form."
+    assert {s.origin for s in rebuilt.segments if s.id in (first, second)} == {"override", "merged"}
+    stored = import_xliff(translator.memory, None, by="marie", parsed=edited)
+    assert stored.confirmed == 1
