@@ -198,8 +198,8 @@ def test_bad_documents_get_clear_errors(tmp_path):
     with pytest.raises(DocumentError, match="broken.pdf: damaged PDF|broken.pdf: the PDF cannot be read"):
         open_document(broken)
 
-    with pytest.raises(UnsupportedFormat, match=r"table.xlsx: unsupported format .xlsx .*supported: .docx"):
-        open_document(tmp_path / "table.xlsx")
+    with pytest.raises(UnsupportedFormat, match=r"table.xls: unsupported format .xls .*supported: .docx"):
+        open_document(tmp_path / "table.xls")  # the old binary format (.xlsx is supported)
     with pytest.raises(UnsupportedFormat, match="save it as .docx"):
         open_document(tmp_path / "letter.doc")
     (tmp_path / "empty.txt").write_text("  \n")

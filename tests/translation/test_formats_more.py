@@ -183,3 +183,37 @@ def test_xlsx_from_excel_style_shared_strings(tmp_path):
     assert result["A1"].value == "EN:Date de début" and result["B1"].value == 42
     assert any(getattr(p, "font", None) is not None and p.font.b and p.text == "travailleur détaché"
                for p in result["A2"].value)
+
+
+def _docx_with_insertion_and_content_control(path):
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("Le travailleur ")
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    paragraph._p.append(parse_xml(f'<w:ins {w} w:id="7" w:author="Marie" w:date="2024-03-01T10:00:00Z">'
+                                  '<w:r><w:t xml:space="preserve">détaché </w:t></w:r></w:ins>'))
+    paragraph.add_run("reste affilié.")
+    control = document.add_paragraph("Nom : ")
+    control._p.append(parse_xml(f'<w:sdt {w}><w:sdtPr><w:alias w:val="Nom"/></w:sdtPr><w:sdtContent>'
+                                '<w:r><w:t>Cliquez ici pour saisir le nom</w:t></w:r></w:sdtContent></w:sdt>'))
+    document.save(str(path))
+    return path
+
+
+def test_docx_tracked_insertion_keeps_its_tracking_and_content_control_text_is_translated(tmp_path):
+    import docx
+
+    source = _docx_with_insertion_and_content_control(tmp_path / "suivi.docx")
+    document = open_document(source)
+    texts = [b.text for b in document.blocks]
+    assert "Le travailleur détaché reste affilié." in texts
+    assert "Cliquez ici pour saisir le nom" in texts  # content-control text is extracted
+    out = tmp_path / "suivi.en.docx"
+    document.write({b.id: [Run(r.text.upper(), r.style, r.protected) for r in b.runs] for b in document.blocks},
+                   out, "en")
+    xml = docx.Document(str(out)).paragraphs[0]._p.xml
+    assert 'w:author="Marie"' in xml and "DÉTACHÉ" in xml.split("w:ins", 2)[1]  # still a tracked insertion
+    control = docx.Document(str(out)).paragraphs[1]._p.xml
+    assert "<w:sdtContent>" in control and "CLIQUEZ ICI POUR SAISIR LE NOM" in control.split("<w:sdtContent>")[1]

@@ -1,10 +1,12 @@
 """DOCX at the XML level, so every part with text is covered: body, tables (nested too), headers,
 footers, footnotes, endnotes and text boxes. Everything that is not text stays where it is
-(pictures, fields such as page numbers and tables of contents, tabs, line breaks, content controls,
-tracked deletions, equations); each stretch of text between two of them is one block, and its runs'
+(pictures, fields such as page numbers and tables of contents, tabs, line breaks, tracked deletions,
+equations); each stretch of text between two of them is one block, and its runs'
 properties (bold, italic, font, colour, hyperlinks) are carried as spans and re-applied to the
-translated words. Paragraph properties, styles, numbering and section layout are not touched; the
-language of the runs is set to the target language.
+translated words. Tracked insertions stay insertions (same author and date) around their translated
+words; the text of an inline content control is a block of its own, written back inside the control.
+Paragraph properties, styles, numbering and section layout are not touched; the language of the runs
+is set to the target language.
 """
 from __future__ import annotations
 
@@ -34,7 +36,10 @@ TEXT_PART_TYPES = {
 }
 STYLES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"
 # Children of w:p whose runs are ordinary text for us (the wrapper itself is dropped on rewrite).
-TRANSPARENT = {W + "ins", W + "smartTag", W + "customXml", W + "moveTo"}
+TRANSPARENT = {W + "smartTag", W + "customXml"}
+# Tracked changes kept as containers around their translated runs, like hyperlinks: an insertion
+# stays an insertion (same author and date).
+TRACKED = {W + "ins", W + "moveTo"}
 MARKERS = {W + "bookmarkStart", W + "bookmarkEnd", W + "commentRangeStart", W + "commentRangeEnd",
            W + "permStart", W + "permEnd", W + "moveToRangeStart", W + "moveToRangeEnd",
            W + "moveFromRangeStart", W + "moveFromRangeEnd"}
@@ -246,7 +251,7 @@ class DocxDocument(Document):
             return None
         container, rpr = style
         if container is not None:
-            return "link"
+            return "link" if container[1] == "hyperlink" else container[1]  # ins, moveTo: tracked changes
         text = rpr.decode("utf-8", "ignore") if isinstance(rpr, bytes) else ""
         if "<w:b/>" in text or "<w:b " in text:
             return "b"
@@ -294,7 +299,17 @@ def _paragraph_pieces(paragraph, field_depth: list[int]) -> list[list[tuple]]:
             continue
         if tag == W + "r":
             visit_run(child, None)
-        elif tag == W + "hyperlink":
+        elif tag == W + "sdt":
+            # An inline content control: its text is a block of its own, rewritten inside sdtContent.
+            boundary()
+            content = child.find(W + "sdtContent")
+            for run in list(content) if content is not None else []:
+                if run.tag == W + "r":
+                    visit_run(run, None)
+                elif run.tag not in MARKERS:
+                    boundary()
+            boundary()
+        elif tag == W + "hyperlink" or tag in TRACKED:
             for run in list(child):
                 if run.tag == W + "r":
                     visit_run(run, child)
@@ -321,7 +336,8 @@ def _make_block(block_id: str, part_index: int, paragraph, items: list[tuple]):
         text = _run_text(run)
         container_key = None
         if container is not None:
-            container_key = containers.setdefault(id(container), len(containers))
+            container_key = (containers.setdefault(id(container), len(containers)),
+                             container.tag.rsplit("}", 1)[-1])
         key = (container_key, _rpr_key(run))
         templates.setdefault(key, (run, container))
         weights[key] += len(text)
@@ -355,6 +371,8 @@ def _rewrite_piece(info: _PieceInfo, runs: list[Run], locale: str) -> None:
     paragraph = info.paragraph
     first = info.runs[0]
     anchor = first
+    if first.getparent().tag == W + "sdtContent":  # a content control's text stays inside the control
+        paragraph = first.getparent()
     while anchor.getparent() is not paragraph:
         anchor = anchor.getparent()
     parent = anchor.getparent()
@@ -385,7 +403,7 @@ def _rewrite_piece(info: _PieceInfo, runs: list[Run], locale: str) -> None:
             continue
         holder.remove(old)
         # A hyperlink or insertion wrapper left with nothing but markers goes too.
-        if holder is not paragraph and holder.tag in (W + "hyperlink", *TRANSPARENT) \
+        if holder is not paragraph and holder.tag in (W + "hyperlink", *TRANSPARENT, *TRACKED) \
                 and not any(child.tag not in MARKERS for child in holder):
             markers = list(holder)
             grand = holder.getparent()
