@@ -128,3 +128,30 @@ def _certified_path(url, ref):
 
     with session_scope(url) as s:
         return s.scalar(select(Certification.certified_path).where(Certification.reference == ref))
+
+
+def test_a_job_output_is_certified_from_its_segments(live_app, tsettings, tmp_path):
+    from tests.translation.test_api import wait_for
+
+    marie = _token(tsettings, "marie2", "translator")
+    paul = _token(tsettings, "paul2", "certifier")
+    letter = make_docx(tmp_path / "lettre.docx")
+    base = f"{live_app.url}/v1/translation"
+    job = http.post(f"{base}/jobs", headers=marie, files=[("files", ("lettre.docx", letter.read_bytes()))],
+                    data={"target": "en", "source": "fr"}).json()
+    job = wait_for(f"{base}/jobs/{job['id']}", marie)
+    assert job["status"] == "done"
+    review = http.post(f"{base}/certifications", headers=marie,
+                       data={"job_id": job["id"], "file_id": str(job["files"][0]["id"])})
+    assert review.status_code == 201, review.text
+    review = review.json()
+    assert review["translator"] == "marie2" and review["segments_total"] == job["files"][0]["segments"]
+    assert review["source_sha256"] == hashlib.sha256(letter.read_bytes()).hexdigest()
+    assert http.post(f"{base}/certifications/{review['reference']}/check", headers=paul,
+                     json={"positions": [s["position"] for s in review["segments"]]}).status_code == 200
+    done = http.post(f"{base}/certifications/{review['reference']}/certify", headers=paul).json()
+    assert done["status"] == "certified"
+    certified = http.get(done["download_url"], headers=paul)
+    assert certified.status_code == 200
+    digest = hashlib.sha256(certified.content).hexdigest()
+    assert http.get(done["verify_url"], params={"sha256": digest}).json()["match"] is True

@@ -97,8 +97,11 @@ def test_text_models_and_memory_commands(run, tmp_path, argos_packages):
 def test_errors_are_one_clear_line(run, tmp_path):
     (tmp_path / "sheet.xlsx").write_bytes(b"PK")
     result = run("sheet.xlsx", "--to", "en", "-q", check=False)
-    assert result.returncode == 1 and "sheet.xlsx: unsupported format .xlsx" in result.stderr
+    assert result.returncode == 1 and "sheet.xlsx: not a valid .xlsx file" in result.stderr  # damaged workbook
     assert "Traceback" not in result.stderr
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    old = run("old.xls", "--to", "en", "-q", check=False)
+    assert old.returncode == 1 and "old.xls: unsupported format .xls" in old.stderr
     missing = run("nothing.docx", "--to", "en", check=False)
     assert missing.returncode == 2 and "file not found: nothing.docx" in missing.stderr
     no_target = run("sheet.xlsx", check=False)
