@@ -217,3 +217,31 @@ def test_docx_tracked_insertion_keeps_its_tracking_and_content_control_text_is_t
     assert 'w:author="Marie"' in xml and "DÉTACHÉ" in xml.split("w:ins", 2)[1]  # still a tracked insertion
     control = docx.Document(str(out)).paragraphs[1]._p.xml
     assert "<w:sdtContent>" in control and "CLIQUEZ ICI POUR SAISIR LE NOM" in control.split("<w:sdtContent>")[1]
+
+
+def test_pdf_tables_come_out_row_by_row_and_sentences_do_not_break_at_line_boxes(tmp_path):
+    import docx
+    from weasyprint import HTML
+
+    html = ("<html><body style='font-size:11pt'><p style='margin:0'>Le travailleur détaché reste affilié</p>"
+            "<p style='margin-top:1.6em'>au régime français pendant toute la durée du détachement.</p>"
+            "<table style='margin-top:3em;border-spacing:40pt 6pt'>"
+            "<tr><td>Période</td><td>Montant</td><td>Caisse</td></tr>"
+            "<tr><td>Janvier 2024</td><td>1 234,50 €</td><td>CPAM</td></tr>"
+            "<tr><td>Février 2024</td><td>987,00 €</td><td>CPAM</td></tr></table>"
+            "<p style='margin-top:3em'>Veuillez agréer nos salutations distinguées.</p></body></html>")
+    source = tmp_path / "releve.pdf"
+    HTML(string=html).write_pdf(str(source))
+    document = open_document(source)
+    texts = [b.text for b in document.blocks]
+    assert ("Le travailleur détaché reste affilié au régime français pendant toute la durée du détachement."
+            in texts), texts
+    out = tmp_path / "releve.docx"
+    document.write({}, out, "fr")
+    result = docx.Document(str(out))
+    assert len(result.tables) == 1
+    rows = [[cell.text for cell in row.cells] for row in result.tables[0].rows]
+    assert rows == [["Période", "Montant", "Caisse"], ["Janvier 2024", "1 234,50 €", "CPAM"],
+                    ["Février 2024", "987,00 €", "CPAM"]]
+    body = [p.text for p in result.paragraphs]
+    assert body.index("Veuillez agréer nos salutations distinguées.") > 0
