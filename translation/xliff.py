@@ -16,6 +16,7 @@ from translation.errors import TranslationError
 from translation.languages import UnknownLanguage, normalize_language
 from translation.segments import Segment, Span, normalize_text
 
+CODE_CHAR = "\ue000"  # the placeholder of an inline code in a segment's text (formats.docx)
 NS20 = "urn:oasis:names:tc:xliff:document:2.0"
 NS12 = "urn:oasis:names:tc:xliff:document:1.2"
 MTC = "urn:oasis:names:tc:xliff:matches:2.0"
@@ -97,6 +98,15 @@ def _fill(element, text: str, spans: list[Span], ids: list[int], version: str, l
             continue
         add_text(text[pos:span.start])
         kind = label(span.style) if label else None
+        if kind == "code":  # an inline code (note reference, field, deletion): a placeholder tag
+            if version == "2.0":
+                child = etree.SubElement(element, f"{{{ns}}}ph", {"id": f"{prefix}-{span_id}" if prefix
+                                                                   else str(span_id), "canDelete": "no"})
+            else:
+                child = etree.SubElement(element, f"{{{ns}}}x", {"id": str(span_id), "ctype": "x-code"})
+            tail_holder = child
+            pos = span.end
+            continue
         if version == "2.0":
             attrs = {"id": f"{prefix}-{span_id}" if prefix else str(span_id)}
             if kind in _SUBTYPE:
@@ -254,6 +264,12 @@ def _inline_text(element, spans: list | None = None) -> str:
             number = (child.get("id") or "").rsplit("-", 1)[-1]
             if spans is not None and name in ("pc", "g") and number.isdigit():
                 spans.append((start, start + len(inner), int(number)))
+        elif name in ("ph", "x") and (child.get("id") or "").rsplit("-", 1)[-1].isdigit():
+            # Liaison's inline code (note reference, field, deletion): its placeholder character.
+            start = sum(len(x) for x in out)
+            out.append(CODE_CHAR)
+            if spans is not None:
+                spans.append((start, start + 1, int(child.get("id").rsplit("-", 1)[-1])))
         elif name in ("ph", "x", "bx", "ex", "sc", "ec", "it", "bpt", "ept"):
             pass  # codes without text
         out.append(child.tail or "")

@@ -48,6 +48,14 @@ MAX_UNCOMPRESSED = 400 * 1024 * 1024
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
+# An inline code (footnote reference, field, tracked deletion) inside a sentence: one placeholder
+# character in the block's text, protected, whose style ("code", n) names the original elements that
+# are put back at its place in the translation (CAT tools' inline tags).
+CODE_CHAR = "\ue000"
+CODE_RUN_CHILDREN = {W + "footnoteReference", W + "endnoteReference", W + "commentReference"}
+CODE_PARAGRAPH_CHILDREN = {W + "fldSimple", W + "del", W + "moveFrom"}
+
+
 @dataclass
 class _PieceInfo:
     part_index: int
@@ -55,6 +63,8 @@ class _PieceInfo:
     runs: list  # original w:r elements holding the text, in order
     templates: dict  # style key -> (w:r template, hyperlink container or None)
     base: tuple  # the most used style key (written for runs with style None)
+    codes: dict = field(default_factory=dict)  # ("code", n) -> the original elements of the inline code
+    first: object = None  # the piece's first element (text run or code), where the translation goes
 
 
 @dataclass
@@ -249,6 +259,8 @@ class DocxDocument(Document):
     def style_label(style) -> str | None:
         if not style:
             return None
+        if style[0] == "code":
+            return "code"
         container, rpr = style
         if container is not None:
             return "link" if container[1] == "hyperlink" else container[1]  # ins, moveTo: tracked changes
@@ -282,11 +294,23 @@ def _paragraph_pieces(paragraph, field_depth: list[int]) -> list[list[tuple]]:
         if pieces[-1]:
             pieces.append([])
 
+    open_field: list = []  # runs of a complex field begun in this paragraph (begin ... end)
+
     def visit_run(run, container) -> None:
         for part in _split_mixed_run(run):
+            depth_before = field_depth[0]
             kind = _run_kind(part, field_depth)
+            starts_field = any(c.tag == W + "fldChar" and c.get(W + "fldCharType") == "begin" for c in part)
+            if open_field or (starts_field and depth_before == 0):
+                open_field.append(part)
+                if field_depth[0] == 0:  # the field closed in this paragraph: one inline code
+                    pieces[-1].append((list(open_field), None, "code"))
+                    open_field.clear()
+                continue
             if kind == "text":
                 pieces[-1].append((part, container))
+            elif kind == "atom" and any(c.tag in CODE_RUN_CHILDREN for c in part):
+                pieces[-1].append(([part], None, "code"))
             elif kind == "atom":
                 boundary()
 
@@ -321,9 +345,26 @@ def _paragraph_pieces(paragraph, field_depth: list[int]) -> list[list[tuple]]:
                     visit_run(run, None)
                 elif run.tag not in MARKERS:
                     boundary()
+        elif tag in CODE_PARAGRAPH_CHILDREN:
+            pieces[-1].append(([child], None, "code"))  # simple field, tracked deletion: inline codes
         else:
-            boundary()  # w:del, w:sdt, w:fldSimple, m:oMath, w:moveFrom ...: kept as they are
-    return [p for p in pieces if p]
+            boundary()  # m:oMath, pictures ...: kept as they are
+    if open_field:  # a field running on into the next paragraph (tables of contents): left as it is
+        boundary()
+    result = []
+    for piece in pieces:
+        # Codes before the first or after the last text stay outside the block, where they are.
+        while piece and len(piece[0]) == 3:
+            piece.pop(0)
+        while piece and len(piece[-1]) == 3:
+            piece.pop()
+        if piece:
+            result.append(piece)
+    if open_field:
+        open_runs = {id(r) for r in open_field}
+        result = [[item for item in piece if not (len(item) == 3 and any(id(e) in open_runs for e in item[0]))]
+                  for piece in result]
+    return [p for p in result if p]
 
 
 def _make_block(block_id: str, part_index: int, paragraph, items: list[tuple]):
@@ -332,7 +373,14 @@ def _make_block(block_id: str, part_index: int, paragraph, items: list[tuple]):
     weights: Counter = Counter()
     containers: dict[int, int] = {}
     keyed = []
-    for run, container in items:
+    codes: dict = {}
+    for item in items:
+        if len(item) == 3:  # an inline code
+            key = ("code", len(codes))
+            codes[key] = item[0]
+            keyed.append((CODE_CHAR, key))
+            continue
+        run, container = item
         text = _run_text(run)
         container_key = None
         if container is not None:
@@ -342,12 +390,14 @@ def _make_block(block_id: str, part_index: int, paragraph, items: list[tuple]):
         templates.setdefault(key, (run, container))
         weights[key] += len(text)
         keyed.append((text, key))
-    if not "".join(t for t, _ in keyed).strip():
+    if not "".join(t for t, k in keyed if k not in codes).strip():
         return None, None
     base = max(weights, key=lambda k: (weights[k], k[0] is None))
     for text, key in keyed:
-        runs.append(Run(text, None if key == base else key))
-    return Block(block_id, runs), _PieceInfo(part_index, paragraph, [r for r, _ in items], templates, base)
+        runs.append(Run(text, key, True) if key in codes else Run(text, None if key == base else key))
+    first = items[0][0][0] if len(items[0]) == 3 else items[0][0]
+    return Block(block_id, runs), _PieceInfo(part_index, paragraph, [i[0] for i in items if len(i) == 2], templates,
+                                             base, codes, first)
 
 
 def _new_run(template, text: str, locale: str):
@@ -369,7 +419,7 @@ def _new_run(template, text: str, locale: str):
 
 def _rewrite_piece(info: _PieceInfo, runs: list[Run], locale: str) -> None:
     paragraph = info.paragraph
-    first = info.runs[0]
+    first = info.first if info.first is not None else info.runs[0]
     anchor = first
     if first.getparent().tag == W + "sdtContent":  # a content control's text stays inside the control
         paragraph = first.getparent()
@@ -380,7 +430,14 @@ def _rewrite_piece(info: _PieceInfo, runs: list[Run], locale: str) -> None:
     new_nodes = []
     current_container = None
     current_wrapper = None
+    placed: set = set()
     for run in runs:
+        if run.style in info.codes:  # the original field / note reference / deletion, moved here
+            if run.style not in placed:
+                placed.add(run.style)
+                current_container = current_wrapper = None
+                new_nodes.extend(info.codes[run.style])
+            continue
         if not run.text:
             continue
         key = run.style if run.style in info.templates else info.base
@@ -395,6 +452,12 @@ def _rewrite_piece(info: _PieceInfo, runs: list[Run], locale: str) -> None:
             current_wrapper = container.makeelement(container.tag, container.attrib)
             new_nodes.append(current_wrapper)
         current_wrapper.append(element)
+    for key, elements in info.codes.items():  # never lose a code the translation did not place
+        if key not in placed:
+            new_nodes.extend(elements)
+    if first in [n for elements in info.codes.values() for n in elements]:
+        # The anchor itself moves: insert before whatever follows it (its position is recomputed).
+        position = parent.index(anchor)
     for offset, node in enumerate(new_nodes):
         parent.insert(position + offset, node)
     for old in info.runs:
