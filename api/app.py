@@ -18,7 +18,8 @@ log = logging.getLogger("liaison.api")
 ROUTER_MODULES = (
     "api.routes.health",
     "api.routes.knowledge",    # /v1/search, /v1/documents
-    "api.routes.assistant",    # /v1/ask, /v1/feedback, /v1/inquiries, /v1/chat/completions
+    "api.routes.assistant",    # /v1/ask, /v1/feedback, /v1/inquiries
+    "api.routes.openai_compat",  # OpenAI-compatible /v1/models, /v1/embeddings, /v1/chat/completions
     "api.routes.web",          # /widget.js, /demo, /console
     "api.routes.translation",  # LibreTranslate-compatible /translate ... and /v1/translation/...
     "api.routes.translation_certify",  # /v1/translation/certifications, /v1/translation/certificates/{ref}
@@ -36,6 +37,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "social-security liaison centre. Every answer cites the article and document it comes from.",
     )
     app.state.settings = settings
+    from api.observability import ObservabilityMiddleware, configure_logging
+
+    configure_logging(settings.log_level, settings.log_format)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -60,6 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for name in ROUTER_MODULES:
         module = importlib.import_module(name)
         app.include_router(module.router)
+    # Outermost: request ids and metrics cover every response, errors and CORS refusals included.
+    app.add_middleware(ObservabilityMiddleware)
 
     from starlette.exceptions import HTTPException as StarletteHTTPException
 

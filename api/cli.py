@@ -39,10 +39,23 @@ def _serve(args) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     workers = args.workers or settings.workers
+    if workers > 1:
+        _shared_metrics_dir(settings)
     print(f"Liaison serving on http://{host}:{port}  (demo page: /demo, console: /console, API docs: /docs)")
     uvicorn.run("api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                 log_level=settings.log_level.lower(), proxy_headers=False)
     return 0
+
+
+def _shared_metrics_dir(settings) -> None:
+    """Workers write their metric samples to files that /metrics merges (prometheus_client's
+    multi-process mode); emptied at start so counters of a previous run do not linger."""
+    import shutil
+
+    path = (settings.data_dir / "metrics").resolve()
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
 
 
 # Demo preparation steps: (label, module, function); each takes the settings. Missing ones are skipped.

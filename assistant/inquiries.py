@@ -83,6 +83,9 @@ def create_inquiry(db_url: str, data: InquiryCreate | None = None, /, **fields) 
     """Create an open inquiry and return it with its reference (INQ-YYYY-NNNNNN).
     Accepts an `InquiryCreate` or its fields as keywords (validated the same way)."""
     data = data or InquiryCreate(**fields)
+    from liaison import metrics
+
+    metrics.HANDOVERS.labels(data.source).inc()
     with session_scope(db_url) as s:
         if data.transcript:
             transcript = [{"role": m.role, "content": mask_pii(m.content)} for m in data.transcript]

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 
 from assistant.text import fold
+from liaison.coordination.places import eu_eea_ch, france_dom, french_places, place_name
 
-# French territories with their own coordination instruments (or none: WF, PM, TF).
-TERRITORIES = {"NC", "PF", "YT", "WF", "PM", "BL", "MF", "TF"}
-EU_EEA_CH = {"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT",
-             "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO", "CH"}
+# French overseas places other than the overseas departments (own schemes or own status), and the
+# states under EU coordination: both from the shared registry (liaison.coordination).
+TERRITORIES = set(french_places() - france_dom())
+EU_EEA_CH = set(eu_eea_ch())
 
 _NAMES: dict[str, tuple[str, ...]] = {
     "NC": ("nouvelle-caledonie", "nouvelle caledonie", "new caledonia", "caledonie", "caledonien", "caledonienne", "cafat"),
@@ -110,14 +111,10 @@ def mentions_place(text: str, code: str) -> bool:
     return bool(pattern and pattern.search(fold(text)))
 
 
-_FR_TERRITORIES = {"NC": "Nouvelle-Calédonie", "PF": "Polynésie française", "YT": "Mayotte", "WF": "Wallis-et-Futuna",
-                   "PM": "Saint-Pierre-et-Miquelon", "BL": "Saint-Barthélemy", "MF": "Saint-Martin", "QC": "Québec"}
-
-
 def display_name(code: str, language: str = "fr") -> str:
     """Name of a place for an answer (French names for French territories; pycountry otherwise)."""
-    if code in _FR_TERRITORIES:
-        return _FR_TERRITORIES[code]
+    if code in TERRITORIES or code == "QC":
+        return place_name(code, "fr")
     try:
         import gettext
 

@@ -29,6 +29,7 @@ from assistant.schemas import AskRequest, AskResponse, Citation
 from assistant.sources import document_url
 from assistant.text import fold
 from assistant.topics import in_domain, topic_of
+from liaison import metrics
 from liaison.db import group_write, session_scope
 from liaison.pii import mask_pii
 
@@ -266,6 +267,7 @@ class AssistantService:
 
     def _log(self, response: AskResponse, draft: Draft, question: str, resolved: str, turn: int,
              evidence: Evidence | None, latency_ms: int, channel: str) -> None:
+        metrics.ANSWERS.labels(draft.engine, "abstained" if response.abstained else "answered").inc()
         try:
             group_write(self.db_url, [QuestionLog(
                 id=response.answer_id, session_id=response.session_id, turn=turn, question=mask_pii(question),

@@ -11,19 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ingest.types import INSTRUMENT_TYPES
+from liaison.coordination.places import france_dom, french_places, place_name, territory
 
 # ISO 3166-1 alpha-2 codes, plus the ISO codes of French overseas territories that have their own
 # social-security regime (they are countries' peers for coordination purposes) and "EU" for acts
 # of the Union (reserved in ISO 3166 for that use).
-TERRITORIES = {
-    "NC": "Nouvelle-Calédonie",
-    "PF": "Polynésie française",
-    "YT": "Mayotte",
-    "WF": "Wallis-et-Futuna",
-    "PM": "Saint-Pierre-et-Miquelon",
-    "BL": "Saint-Barthélemy",
-    "MF": "Saint-Martin",
-}
+TERRITORIES = {code: place_name(code, "fr") for code in sorted(french_places() - france_dom())
+               if territory(code).scheme != "none"}  # the shared registry (liaison.coordination)
 _TERRITORY_KEYWORDS = (
     ("NC", ("nouvelle-caledonie", "nouvelle caledonie", "caledonien", "new caledonia")),
     ("PF", ("polynesie", "french polynesia")),

@@ -13,6 +13,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     ing.add_argument("--prune", action="store_true", help="delete indexed files that are no longer under PATH")
     ing.add_argument("--source", help="source name recorded on every chunk (default: the folder's name)")
     ing.add_argument("--json", action="store_true", help="print the summary as JSON")
+    ing.add_argument("--background", action="store_true",
+                     help="queue the run for `liaison worker` (needs LIAISON_BROKER_URL) and print its task id")
     ing.set_defaults(func=_ingest)
 
     se = sub.add_parser("search", help="hybrid search (BM25 + dense) in the knowledge base")
@@ -33,6 +35,32 @@ def register(sub: argparse._SubParsersAction) -> None:
     so.set_defaults(func=_sources)
 
 
+def _ingest_in_background(args) -> int:
+    from pathlib import Path
+
+    from ingest.tasks import task_id
+    from liaison.admin_cli import database_url, settings_from_args
+    from liaison.cli import CliError
+    from liaison.tasks import enqueue, get_queue
+
+    settings = settings_from_args(args)
+    if not settings.broker_url:
+        raise CliError("--background needs a task queue: set LIAISON_BROKER_URL (redis://... or amqp://...) and "
+                       "run `liaison worker`")
+    # Paths as the worker will see them (workers on other machines need the same shared mount).
+    paths = [str(Path(p).resolve()) for p in args.paths]
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        raise CliError(f"no such file or directory: {', '.join(missing)}")
+    db_url = database_url(args)
+    tid = task_id(paths, prune=args.prune, source=args.source)
+    enqueue(get_queue(settings, db_url), db_url, "ingest.run", tid,
+            {"paths": paths, "prune": args.prune, "source": args.source})
+    print(json.dumps({"task": tid, "status": "queued"}) if args.json else f"queued ingest task {tid} "
+          f"(follow it with `liaison tasks show {tid}`)")
+    return 0
+
+
 def _open_kb(args):
     from ingest.index.dense import IndexMismatchError
     from ingest.kb import KnowledgeBase
@@ -49,6 +77,8 @@ def _ingest(args) -> int:
     from ingest.kb import IngestBusyError
     from liaison.cli import CliError
 
+    if args.background:
+        return _ingest_in_background(args)
     kb = _open_kb(args)
     bar = None
     show_bar = sys.stderr.isatty() and not args.json

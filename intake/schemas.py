@@ -17,7 +17,10 @@ _MAX = 20_000
 EXAMPLE_FORM = {
     "person": {"last_name": "Martin", "first_name": "Claire", "birth_date": "1984-03-09",
                "nir": "284037512345640", "nationality": "FR", "email": "claire.martin@example.org"},
-    "employer": {"name": "Ingénierie Durand SAS", "siret": "73282932000074", "iban": "FR7630006000011234567890189"},
+    "employer": {"name": "Ingénierie Durand SAS", "siret": "73282932000074"},
+    "host": {"entity": "Durand GmbH", "place_of_work": "Baustelle Messestadt, München"},
+    "prior_affiliation_month": True, "employer_substantial_activity": True, "replaces_posted_worker": False,
+    "family_accompanying": False, "several_states": False,
     "status": "employed", "request_kind": "extension", "home_country": "FR", "work_country": "DE",
     "start_date": "2026-01-01", "end_date": "2028-06-30",
     "previous_postings": [{"country": "ES", "start_date": "2022-01-01", "end_date": "2022-12-31"}],
@@ -45,7 +48,14 @@ class EmployerIn(_Strict):
     name: str | None = Field(None, max_length=_MAX)
     siret: str | None = Field(None, max_length=_MAX, description="14 digits, Luhn checksum")
     address: str | None = Field(None, max_length=_MAX)
-    iban: str | None = Field(None, max_length=_MAX, description="account for contributions (optional)")
+    foreign_registration: str | None = Field(None, max_length=_MAX,
+                                             description="foreign employer without SIRET: registration number and state")
+    iban: str | None = Field(None, max_length=_MAX, description="not collected: a value is refused (not_collected)")
+
+
+class HostIn(_Strict):
+    entity: str | None = Field(None, max_length=_MAX, description="host undertaking or entity")
+    place_of_work: str | None = Field(None, max_length=_MAX, description="address of the place of work")
 
 
 class PostingIn(_Strict):
@@ -61,7 +71,8 @@ class CaseForm(_Strict):
 
     person: PersonIn | None = None
     employer: EmployerIn | None = None
-    status: str | None = Field(None, max_length=_MAX, description="employed | self_employed | civil_servant")
+    status: str | None = Field(None, max_length=_MAX,
+                               description="employed | self_employed | civil_servant | student | seafarer | flight_crew")
     request_kind: str | None = Field(None, max_length=_MAX, description="initial | extension")
     home_country: str | None = Field(None, max_length=_MAX, description="state of usual work (continuation: FR)")
     work_country: str | None = Field(None, max_length=_MAX, description="state or territory of work (exemption: FR)")
@@ -71,7 +82,13 @@ class CaseForm(_Strict):
     reasons: str | None = Field(None, max_length=_MAX)
     foreign_institution: str | None = Field(None, max_length=_MAX)
     foreign_coverage_reference: str | None = Field(None, max_length=_MAX)
-    health_information: str | None = Field(None, max_length=_MAX)
+    health_information: str | None = Field(None, max_length=_MAX, description="not collected: a value is refused")
+    host: HostIn | None = None
+    prior_affiliation_month: bool | None = Field(None, description="affiliated in the sending state >= 1 month before")
+    employer_substantial_activity: bool | None = Field(None, description="employer's substantial activity in the sending state")
+    replaces_posted_worker: bool | None = None
+    family_accompanying: bool | None = None
+    several_states: bool | None = Field(None, description="work in two or more states (art. 13, not a posting)")
 
     def as_dict(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)
@@ -132,6 +149,10 @@ class CaseAction(_Strict):
     period_end: dt.date | None = None
     conditions: str | None = Field(None, max_length=_MAX)
     legal_basis: str | None = Field(None, max_length=_MAX, description="default: the instrument's legal reference")
+    sed: Literal["A001", "A002", "A011"] | None = Field(
+        None, description="EESSI LA_BUC_01: request_other_state sends A001; record_other_state_reply takes A002 "
+                          "(rejection) or A011 (acceptance)")
+    exchanged_on: dt.date | None = Field(None, description="date the document was sent or received (default today)")
 
 
 class CaseAssign(_Strict):

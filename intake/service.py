@@ -28,9 +28,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from intake import attachments as files
 from intake.crypto import cipher_for
 from intake.errors import Conflict, Forbidden, Invalid, IntakeError, NotAuthenticated, NotFound, Unavailable, ValidationFailed
-from intake.models import Case, CaseAttachment, CaseEvent, IdempotencyKey
+from intake.models import Case, CaseAttachment, CaseEvent, CaseExchange, IdempotencyKey
 from intake.validation import ATTACHMENT_KINDS, form_to_jsonable, validate_form
 from intake.workflow import (
+    EXCEPTION_BUC,
+    EXCEPTION_REPLIES,
+    EXCEPTION_REQUEST,
     FINISHED_STATES,
     OPEN_STATES,
     STAFF_ROLES,
@@ -215,6 +218,8 @@ class IntakeService:
             "lang": (payload or {}).get("lang"),
             "allowed_actions": allowed_actions(case.status, actor.role, owner),
         }
+        if staff:
+            view["exchanges"] = _exchanges(case)
         if staff:
             view.update({
                 "assigned_to": case.assigned_to, "team": case.team, "proposed_decision": case.proposed_decision,
@@ -422,7 +427,7 @@ class IntakeService:
     def act(self, actor: Actor, reference: str, action: str, *, version: int, message: str | None = None,
             reason_code: str | None = None, decision: str | None = None, period_start: dt.date | None = None,
             period_end: dt.date | None = None, conditions: str | None = None, legal_basis: str | None = None,
-            lang: str = "en") -> dict[str, Any]:
+            sed: str | None = None, exchanged_on: dt.date | None = None, lang: str = "en") -> dict[str, Any]:
         limit = self.settings.intake_max_text_chars
         for name, text in (("message", message), ("conditions", conditions), ("legal_basis", legal_basis)):
             if text is not None and len(text) > limit:
@@ -467,6 +472,15 @@ class IntakeService:
                 case.clock_paused_at = None
                 case.info_reason = None
                 case.reminder_sent_for = None
+            elif action in ("request_other_state", "record_other_state_reply"):
+                visibility = "internal"
+                detail.update(self._record_exchange(s, case, actor, action, sed, exchanged_on or today, now))
+                if action == "request_other_state":
+                    case.clock_paused_at = now  # the centre waits for the other state
+                else:
+                    if case.clock_paused_at is not None and case.deadline_on:
+                        case.deadline_on += dt.timedelta(days=max((today - case.clock_paused_at.date()).days, 0))
+                    case.clock_paused_at = None
             elif action == "propose_decision":
                 if decision == "accept":
                     start = period_start or case.start_date
@@ -528,6 +542,32 @@ class IntakeService:
             self._audit(s, actor, f"case.{action}", case, from_status=previous, to_status=target, **detail)
             s.flush()
             return self._view(case, actor, owner, personal=True)
+
+    def _record_exchange(self, s: Session, case: Case, actor: Actor, action: str, sed: str | None,
+                         on: dt.date, now: dt.datetime) -> dict[str, Any]:
+        """Record the A001 sent or the A002/A011 received (EESSI LA_BUC_01) with its date; a
+        deemed-consent date only where the instrument's text sets a period (none held so far)."""
+        if action == "request_other_state":
+            if sed not in (None, EXCEPTION_REQUEST):
+                raise Invalid(f"the request to the other state is {EXCEPTION_REQUEST}", code="sed_invalid")
+            sed, direction = EXCEPTION_REQUEST, "sent"
+        else:
+            if sed not in EXCEPTION_REPLIES:
+                raise Invalid(f"sed must be one of: {', '.join(EXCEPTION_REPLIES)} (rejection, acceptance)",
+                              code="sed_invalid")
+            direction = "received"
+        if on > now.date():
+            raise Invalid("the exchange date cannot be in the future", code="date_in_future")
+        other = case.work_country if case.case_type == "continuation" else case.home_country
+        deemed = None
+        if direction == "sent":
+            days = _deemed_consent_days(case.instrument_id)
+            deemed = on + dt.timedelta(days=days) if days else None
+        s.add(CaseExchange(case_id=case.id, buc=EXCEPTION_BUC, sed=sed, direction=direction, other_state=other,
+                           exchanged_on=on, deemed_consent_on=deemed, recorded_by=actor.principal.username,
+                           recorded_at=now))
+        return {"buc": EXCEPTION_BUC, "sed": sed, "direction": direction, "exchanged_on": on.isoformat(),
+                **({"other_state_answer": EXCEPTION_REPLIES[sed]} if direction == "received" else {})}
 
     def assign(self, actor: Actor, reference: str, *, version: int, assigned_to: str | None = None,
                team: str | None = None) -> dict[str, Any]:
@@ -794,3 +834,31 @@ class IntakeService:
                     self._audit(s, actor, "case.read_personal", case, what="export")
                 yield row
             self._audit(s, actor, "case.export", None, ref="*", personal=personal)
+
+
+def _exchanges(case: Case) -> list[dict[str, Any]]:
+    """The case's exchanges with the other state, oldest first (staff view)."""
+    from sqlalchemy.orm import object_session
+
+    session = object_session(case)
+    if session is None or case.id is None:
+        return []
+    rows = session.execute(select(CaseExchange).where(CaseExchange.case_id == case.id).order_by(CaseExchange.id)).scalars()
+    return [{"buc": e.buc, "sed": e.sed, "direction": e.direction, "other_state": e.other_state,
+             "exchanged_on": e.exchanged_on.isoformat(),
+             "deemed_consent_on": e.deemed_consent_on.isoformat() if e.deemed_consent_on else None,
+             "recorded_by": e.recorded_by} for e in rows]
+
+
+def _deemed_consent_days(instrument_id: str | None) -> int:
+    """Days after which the other state's silence counts as consent, where the instrument's text sets
+    it (Agreement.deemed_consent_days); 0 when no text held sets one."""
+    if not instrument_id:
+        return 0
+    from liaison.coordination import load_rules
+
+    rules = load_rules()
+    row = rules.get(instrument_id)
+    family = row.family if row else instrument_id.split(":", 1)[0]
+    agreement = rules.agreement(family)
+    return agreement.deemed_consent_days if agreement else 0

@@ -15,8 +15,8 @@ from typing import Any
 from intake.config import CASE_TYPES
 from intake.countries import FRANCE_DOM, is_country
 from intake.messages import ATTACHMENT_KIND_LABELS, both, message
-from intake.rules import STATUSES, Applicability, RulesError, add_months, applicable, months_between
-from liaison.pii import iban_is_valid, nir_is_valid, normalize_identifier, siret_is_valid
+from intake.rules import STATUS_ALIASES, STATUSES, Applicability, RulesError, add_months, applicable, months_between
+from liaison.pii import nir_is_valid, normalize_identifier, siret_is_valid
 
 MIN_DATE = dt.date(1900, 1, 1)
 MAX_DATE = dt.date(2100, 12, 31)
@@ -26,7 +26,8 @@ MAX_PREVIOUS_POSTINGS = 20
 MIN_REASONS_CHARS = 20
 REQUEST_KINDS = ("initial", "extension")
 ATTACHMENT_KINDS = tuple(ATTACHMENT_KIND_LABELS)
-# Contiguous postings to the same state (gap of at most this many days) count as one posting.
+# Earlier postings to the same state separated by at most this many days are read as one earlier
+# posting; the gap with the requested period is the instrument's rule (liaison.coordination).
 CONTIGUOUS_GAP_DAYS = 31
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
@@ -36,18 +37,25 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TEXT_LIMITS = {
     "person.last_name": 100, "person.first_name": 100, "person.address": 500, "person.email": 254,
     "person.phone": 40, "person.nir": 30, "person.nationality": 2,
-    "employer.name": 200, "employer.address": 500, "employer.siret": 30, "employer.iban": 50,
-    "foreign_institution": 200, "foreign_coverage_reference": 100,
+    "employer.name": 200, "employer.address": 500, "employer.siret": 30, "employer.foreign_registration": 100,
+    "foreign_institution": 200, "foreign_coverage_reference": 100, "host.entity": 200, "host.place_of_work": 300,
 }
-_FREE_TEXTS = ("reasons", "health_information")
+_FREE_TEXTS = ("reasons",)
+# Yes/no facts the posting texts turn on (prior affiliation, the employer's substantial activity in the
+# sending state, replacement of a posted worker: Reg. 883/2004 art. 12 and Decision A2; family and work in
+# several states decide which rule applies at all: art. 13).
+BOOLEANS = ("prior_affiliation_month", "employer_substantial_activity", "replaces_posted_worker",
+            "family_accompanying", "several_states")
+# Never collected (data minimisation): bank details and health data.
+NOT_COLLECTED = ("employer.iban", "health_information")
 
 REQUIRED = {
     "continuation": ("person.last_name", "person.first_name", "person.birth_date", "person.nir", "person.nationality",
                      "employer.name", "employer.siret", "status", "home_country", "work_country", "start_date",
                      "end_date"),
+    # A foreign employer has no SIRET: its registration in its own state stands in (checked below).
     "exemption": ("person.last_name", "person.first_name", "person.birth_date", "person.nationality", "employer.name",
-                  "employer.siret", "status", "home_country", "work_country", "start_date", "end_date",
-                  "foreign_institution"),
+                  "status", "home_country", "work_country", "start_date", "end_date", "foreign_institution"),
 }
 REQUIRED_ATTACHMENTS = {"continuation": ("posting_letter",), "exemption": ("coverage_certificate",)}
 
@@ -177,18 +185,25 @@ class _Checker:
         return code
 
 
-def _previous_months(previous: list[dict[str, Any]], work: str | None, start: dt.date | None) -> float:
-    """Months of earlier postings to the same state forming one chain with the requested period."""
+def _previous_months(previous: list[dict[str, Any]], work: str | None,
+                     start: dt.date | None) -> tuple[float, dt.date | None]:
+    """Months of the latest earlier posting to the same state (with the postings contiguous to it) and
+    the day it ended. Whether they form one posting with the requested period is the instrument's
+    rule (Decision A2: under two months' gap), decided by `applicable`."""
     if not work or not start:
-        return 0.0
-    chain_start = start
-    total = 0.0
-    for p in sorted((p for p in previous if p.get("country") == work and p.get("end_date")),
-                    key=lambda p: p["end_date"], reverse=True):
-        if 0 <= (chain_start - p["end_date"]).days <= CONTIGUOUS_GAP_DAYS:
-            total += months_between(p["start_date"], p["end_date"])
-            chain_start = p["start_date"]
-    return round(total, 1)
+        return 0.0, None
+    same = sorted((p for p in previous if p.get("country") == work and p.get("end_date") and p["end_date"] < start),
+                  key=lambda p: p["end_date"], reverse=True)
+    if not same:
+        return 0.0, None
+    last_end = same[0]["end_date"]
+    total, chain_start = 0.0, None
+    for p in same:
+        if chain_start is not None and not 0 <= (chain_start - p["end_date"]).days <= CONTIGUOUS_GAP_DAYS:
+            break
+        total += months_between(p["start_date"], p["end_date"])
+        chain_start = p["start_date"]
+    return round(total, 1), last_end
 
 
 def validate_form(
@@ -214,6 +229,20 @@ def validate_form(
         value = c.text(path, _get(c.raw, path), max_text_chars)
         if value is not None:
             c.form[path] = value
+    for path in NOT_COLLECTED:
+        if _get(c.raw, path) not in (None, ""):
+            c.err(path, "not_collected")
+    for path in BOOLEANS:
+        value = c.raw.get(path)
+        if value in (None, ""):
+            continue
+        if isinstance(value, str):
+            value = {"yes": True, "oui": True, "true": True, "on": True, "1": True,
+                     "no": False, "non": False, "false": False, "off": False, "0": False}.get(value.strip().lower(), value)
+        if isinstance(value, bool):
+            c.form[path] = value
+        else:
+            c.err(path, "boolean_invalid")
 
     person = c.form.get("person", {})
     employer = c.form.get("employer", {})
@@ -234,11 +263,6 @@ def validate_form(
         if not siret_is_valid(siret):
             c.err("employer.siret", "siret_invalid")
         employer["siret"] = siret
-    if employer.get("iban"):
-        iban = normalize_identifier(employer["iban"])
-        if not iban_is_valid(iban):
-            c.err("employer.iban", "iban_invalid")
-        employer["iban"] = iban
 
     birth = c.date("person.birth_date", _get(c.raw, "person.birth_date"))
     if birth:
@@ -248,6 +272,8 @@ def validate_form(
 
     for key, allowed in (("status", STATUSES), ("request_kind", REQUEST_KINDS)):
         value = c.text(key, c.raw.get(key), 40)
+        if value is not None and key == "status":
+            value = STATUS_ALIASES.get(value.strip().lower(), value)  # "self-employed" as well
         if value is not None:
             if value not in allowed:
                 c.err(key, "status_invalid" if key == "status" else "choice_invalid", allowed=", ".join(allowed))
@@ -329,17 +355,32 @@ def validate_form(
     status = c.form.get("status")
     if home and work and start and end and status and not any(
             c.has_error(f) for f in ("home_country", "work_country", "start_date", "end_date")):
+        prev_months, prev_end = _previous_months(previous, work, start)
         try:
             result_app = applicable(home, work, status, start, end,
                                     nationality=person.get("nationality") if not c.has_error("person.nationality") else None,
-                                    previous_months=_previous_months(previous, work, start), lang=lang)
+                                    previous_months=prev_months, previous_end=prev_end, lang=lang)
         except RulesError:
             result_app = None
 
+    if result_app and result_app.direction == "outbound" and result_app.route == "standard" and \
+            (result_app.handled_by or {}).get("code") == "issuing_body":
+        # Standard postings are issued by URSSAF, CPAM or MSA (CSS R761-2), not by the centre.
+        bodies = result_app.handled_by["bodies"]
+        if full:
+            c.err("work_country", "handled_elsewhere", bodies=bodies)
+        else:
+            notices.append(FieldError("work_country", "handled_elsewhere_info", {"bodies": bodies}))
     if full:
         for path in REQUIRED[case_type]:
             if _get(c.form, path) in (None, "") and not c.has_error(path):
                 c.err(path, "required")
+        if case_type == "exemption" and not employer.get("siret") and not employer.get("foreign_registration") \
+                and not c.has_error("employer.siret"):
+            c.err("employer.siret", "employer_id_required")
+        missing = [p for p in ("host.entity", "host.place_of_work", *BOOLEANS[:3]) if _get(c.form, p) is None]
+        if case_type == "continuation" and missing:
+            notices.append(FieldError("host", "facts_missing", {"fields": ", ".join(missing)}))
         if result_app and result_app.exceeds_max:
             reasons = c.form.get("reasons") or ""
             params = {"requested": result_app.total_months, "max": result_app.max_months,

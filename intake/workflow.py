@@ -1,6 +1,8 @@
 """The case workflow: every state, every transition, who may make it and what it needs: one table.
 
     draft -> submitted -> in_review <-> information_requested
+    in_review -> (request_other_state: EESSI LA_BUC_01, A001 sent) awaiting_other_state
+              -> (record_other_state_reply: A002 rejection | A011 acceptance received) in_review
     in_review -> decision_proposed -> (approve, four-eyes) accepted | refused
                                    -> (return_proposal) in_review
     any open state -> withdrawn;  accepted | refused | withdrawn -> closed
@@ -14,9 +16,16 @@ from dataclasses import dataclass
 
 from intake.errors import Conflict, Forbidden, Invalid
 
-STATES = ("draft", "submitted", "in_review", "information_requested", "decision_proposed",
+STATES = ("draft", "submitted", "in_review", "information_requested", "awaiting_other_state", "decision_proposed",
           "accepted", "refused", "withdrawn", "closed")
-OPEN_STATES = frozenset({"draft", "submitted", "in_review", "information_requested", "decision_proposed"})
+OPEN_STATES = frozenset({"draft", "submitted", "in_review", "information_requested", "awaiting_other_state",
+                         "decision_proposed"})
+# The exception exchange with the other state, as EESSI models it (business use case LA_BUC_01):
+# request A001 sent; reply A002 (partial or total rejection) or A011 (acceptance) received. Codes are
+# plain strings (the EESSI catalogue is kept elsewhere; facts/eessi-buc-sed-catalogue.md lists them).
+EXCEPTION_BUC = "LA_BUC_01"
+EXCEPTION_REQUEST = "A001"
+EXCEPTION_REPLIES = {"A002": "rejected", "A011": "accepted"}
 FINISHED_STATES = frozenset({"accepted", "refused", "withdrawn", "closed"})
 STAFF_ROLES = frozenset({"officer", "supervisor", "admin"})
 DECISIONS = ("accept", "refuse")
@@ -46,6 +55,8 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
        message_required=True, reason_codes=INFO_REASONS),
     _t("provide_information", {"information_requested"}, "in_review", {OWNER, "officer", "supervisor", "admin"},
        message_required=True),
+    _t("request_other_state", {"in_review"}, "awaiting_other_state", {"officer", "supervisor", "admin"}),
+    _t("record_other_state_reply", {"awaiting_other_state"}, "in_review", {"officer", "supervisor", "admin"}),
     _t("propose_decision", {"in_review"}, "decision_proposed", {"officer", "supervisor", "admin"},
        message_required=True, needs_decision=True),
     _t("approve", {"decision_proposed"}, None, {"supervisor", "admin"}),

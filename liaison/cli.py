@@ -19,6 +19,8 @@ COMMAND_MODULES = (
     "intake.cli",          # applicable, cases
     "reports.cli",         # stats, report
     "liaison.admin_cli",   # users, db
+    "liaison.ops_cli",     # backup, restore
+    "liaison.tasks.cli",   # worker, tasks
 )
 
 

@@ -25,6 +25,20 @@ class CoreSettings(BaseSettings):
         None, description="SQLAlchemy URL; default: SQLite file `<data_dir>/liaison.db`. "
         "PostgreSQL: postgresql+psycopg://user@127.0.0.1:5432/db")
     log_level: str = "INFO"
+    log_format: str = Field("text", description="`json`: one JSON object per log line with request ids (servers); `text`: plain.")
+    redis_url: str | None = Field(None, description="Redis for state shared by all workers and machines "
+                                  "(redis://127.0.0.1:6379/0); checked by /ready.")
+    broker_url: str | None = Field(None, description="Task queue broker: redis://host:6379/0 or amqp://host:5672 "
+                                   "(Dramatiq); tasks then run in `liaison worker` processes. Unset: in-process threads.")
+    task_queue: str = Field("liaison", min_length=1, max_length=60, description="Queue (and Redis key namespace) name.")
+    task_threads: int = Field(2, ge=1, le=64, description="Tasks run at once per process (API in-process mode or worker).")
+    task_lease_s: float = Field(30.0, ge=2, le=3600, description="Lease of a running task, renewed every third; a "
+                                "worker silent this long is taken as dead and its task resumed.")
+    task_max_attempts: int = Field(3, ge=1, le=50, description="Attempts before a task is dead-lettered.")
+    task_min_backoff_s: float = Field(2.0, ge=0, description="Delay before the first retry (doubles each time).")
+    task_max_backoff_s: float = Field(300.0, ge=0, description="Longest delay between retries.")
+    task_redeliver_after_s: float = Field(600.0, ge=10, description="A queued task not picked up for this long is "
+                                          "sent again (a message lost with a broker restart).")
     # Key for encrypting personal fields at rest (urlsafe base64, 32 bytes: Fernet key). When unset a key
     # file is generated in data_dir on first use (fine for the demo, not for production).
     encryption_key: str | None = None
@@ -35,6 +49,12 @@ class CoreSettings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:8000", "http://127.0.0.1:8000"])
     rate_limit_per_minute: int = Field(30, ge=0, description="Anonymous requests per client IP per minute; 0 disables.")
     public_base_url: str = "http://127.0.0.1:8000"
+    # OpenAI-compatible POST /v1/embeddings: the embedding model is shared with the assistant's questions,
+    # so a request's size is bounded (measured 2-10 s per 1000 tokens on a shared, busy 2-core machine).
+    embeddings_max_inputs: int = Field(512, ge=1, le=4096, description="Texts per /v1/embeddings request.")
+    embeddings_max_input_tokens: int = Field(
+        4096, ge=16, le=65536, description="Model tokens per text (texts over 512 tokens are embedded in windows).")
+    embeddings_max_request_tokens: int = Field(16384, ge=16, le=1_000_000, description="Model tokens per request.")
 
     @field_validator("log_level")
     @classmethod
@@ -43,6 +63,13 @@ class CoreSettings(BaseSettings):
         if value.upper() not in allowed:
             raise ValueError(f"log_level must be one of {allowed}, got {value!r}")
         return value.upper()
+
+    @field_validator("log_format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        if value not in ("text", "json"):
+            raise ValueError(f"log_format must be one of ('text', 'json'), got {value!r}")
+        return value
 
     @property
     def resolved_database_url(self) -> str:

@@ -1,12 +1,12 @@
 """Background document-translation jobs: stored uploads, progress, cancel, limits and retention.
 
-A job holds one or more files under `<data_dir>/translation/jobs/<job id>/`; a worker thread pool
-(`translation_job_workers`) runs them. Progress and the cancel request live in the database, so any
-API worker sees them. Limits: size and count of files at upload, pages and characters per file when
-read, wall-clock time per job (what was translated before the limit is written out and kept).
-Sources, outputs and per-segment data are deleted after `translation_retention_hours`; a job found
-queued or running when the service starts (the process was killed) is run again: the memory already
-holds what it had translated, so the re-run is quick.
+A job holds one or more files under `<data_dir>/translation/jobs/<job id>/` and runs as a background
+task (`liaison.tasks`: `liaison worker` processes, or threads of the API process by default). Progress
+and the cancel request live in the database, so any API worker sees them. Limits: size and count of
+files at upload, pages and characters per file when read, wall-clock time per job (what was
+translated before the limit is written out and kept). Sources, outputs and per-segment data are
+deleted after `translation_retention_hours`. The job of a worker that was killed is resumed once its
+task lease expires: the memory already holds what it had translated, so the re-run is quick.
 """
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ import secrets
 import shutil
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -198,42 +197,55 @@ def file_segments(db_url: str, job_id: str, *, flag: str | None = None, file_id:
 
 
 class JobRunner:
-    """Runs jobs in worker threads of this process."""
+    """Queues jobs as background tasks (`liaison.tasks`): on `liaison worker` processes when a broker is
+    configured, else in threads of this process. Each job runs under a lease, so several API workers
+    never run one job twice, and the job of a killed process is resumed once its lease expires."""
 
     def __init__(self, settings, db_url: str, *, chat_model=None):
+        from liaison.tasks import get_queue
+
         self.settings = settings
         self.db_url = db_url
-        self.chat_model = chat_model
-        self._pool = ThreadPoolExecutor(max_workers=settings.translation_job_workers, thread_name_prefix="translate-job")
-        self._done: dict[str, threading.Event] = {}
-        self._lock = threading.Lock()
+        self.queue = get_queue(settings, db_url, context={"chat_model": chat_model} if chat_model else None)
         self._stop = threading.Event()
         self._janitor = threading.Thread(target=self._janitor_loop, name="translate-retention", daemon=True)
         self._janitor.start()
 
-    def _event(self, job_id: str) -> threading.Event:
-        with self._lock:
-            return self._done.setdefault(job_id, threading.Event())
-
     def submit(self, job_id: str) -> None:
-        self._event(job_id)
-        self._pool.submit(self._run_safely, job_id)
+        from liaison.tasks import enqueue
+        from translation.tasks import task_id
+
+        enqueue(self.queue, self.db_url, "translation.job", task_id(job_id), {"job_id": job_id})
 
     def wait(self, job_id: str, timeout: float) -> bool:
-        return self._event(job_id).wait(timeout)
+        """True once the job reached a final state (read from the database: any process may run it)."""
+        deadline = time.monotonic() + timeout
+        delay = 0.05
+        while True:
+            with session_scope(self.db_url) as s:
+                if s.scalar(select(Job.status).where(Job.id == job_id)) in FINAL:
+                    return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(delay)
+            delay = min(0.5, delay * 1.5)
 
     def recover(self) -> list[str]:
-        """Re-queue jobs left queued/running by a process that stopped."""
+        """Queue the jobs left queued or running with no live task: those of an older version (no task
+        row). Jobs whose task exists are resumed by the lease sweep, never started twice."""
+        from liaison.tasks import store
+        from translation.tasks import task_id
+
         with session_scope(self.db_url) as s:
             ids = list(s.scalars(select(Job.id).where(Job.status.in_(ACTIVE)).order_by(Job.created_at)))
-            s.execute(update(Job).where(Job.id.in_(ids)).values(status="queued"))
-        for job_id in ids:
+        orphans = [job_id for job_id in ids if store.get(self.db_url, task_id(job_id)) is None]
+        for job_id in orphans:
             self.submit(job_id)
-        return ids
+        return orphans
 
     def shutdown(self) -> None:
         self._stop.set()
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self.queue.close()
 
     def _janitor_loop(self) -> None:
         while not self._stop.wait(600):
@@ -242,17 +254,13 @@ class JobRunner:
             except Exception:  # keep the loop alive; the next pass retries
                 log.exception("retention purge failed")
 
-    def _run_safely(self, job_id: str) -> None:
-        try:
-            run_job(self.settings, self.db_url, job_id, chat_model=self.chat_model)
-        except Exception as exc:
-            log.exception("job %s failed", job_id)
-            with session_scope(self.db_url) as s:
-                job = s.get(Job, job_id)
-                if job is not None and job.status in ACTIVE:
-                    job.status, job.error, job.finished_at = "failed", f"internal error: {type(exc).__name__}", _now()
-        finally:
-            self._event(job_id).set()
+
+def fail_job(db_url: str, job_id: str, error: str) -> None:
+    """Mark a job that can no longer run as failed (its files keep what they had)."""
+    with session_scope(db_url) as s:
+        job = s.get(Job, job_id)
+        if job is not None and job.status in ACTIVE:
+            job.status, job.error, job.finished_at = "failed", error[:2000], _now()
 
 
 def _save_segments(db_url: str, file_id: int, result) -> None:
@@ -280,12 +288,18 @@ def run_job(settings, db_url: str, job_id: str, *, chat_model=None, overrides: d
         options = json.loads(job.options or "{}")
         source, target, engine = job.source_lang, job.target_lang, job.engine
         owner, owner_id = job.owner, job.owner_id
-        files = [(f.id, f.position, f.name, f.input_path) for f in
-                 s.scalars(select(JobFile).where(JobFile.job_id == job_id).order_by(JobFile.position))]
+        rows = list(s.scalars(select(JobFile).where(JobFile.job_id == job_id).order_by(JobFile.position)))
     if only_file is not None:
-        files = [f for f in files if f[0] == only_file]
+        rows = [f for f in rows if f.id == only_file]
+    else:
+        # A job resumed after its worker died goes on where it stopped: files already written out
+        # are neither translated nor counted again.
+        rows = [f for f in rows if not (f.status in ("done", "partial") and f.output_path
+                                        and Path(f.output_path).exists())]
+    files = [(f.id, f.position, f.name, f.input_path) for f in rows]
     translator = Translator(settings, db_url=db_url, chat_model=chat_model)
-    deadline = time.monotonic() + settings.translation_job_timeout_s
+    job_started = time.monotonic()
+    deadline = job_started + settings.translation_job_timeout_s
     last_check = [0.0, False]
 
     def cancelled() -> bool:
@@ -363,6 +377,7 @@ def run_job(settings, db_url: str, job_id: str, *, chat_model=None, overrides: d
                           .values(status="cancelled", error=str(exc)))
                 s.execute(update(Job).where(Job.id == job_id).values(status="cancelled", finished_at=_now(),
                                                                      error=str(exc)))
+            _count_job("cancelled", job_started)
             return "cancelled"
         except TranslationError as exc:
             with session_scope(db_url) as s:
@@ -383,8 +398,16 @@ def run_job(settings, db_url: str, job_id: str, *, chat_model=None, overrides: d
         s.execute(update(Job).where(Job.id == job_id).values(
             status=status, finished_at=_now(), progress_done=1000,
             error="; ".join(errors)[:2000] if errors else None))
+    _count_job(status, job_started)
     return status
 
 
+def _count_job(status: str, started: float) -> None:
+    from liaison import metrics
+
+    metrics.TRANSLATION_JOBS.labels(status).inc()
+    metrics.TASK_DURATION.labels("translation").observe(time.monotonic() - started)
+
+
 __all__ = ["create_job", "job_public", "list_jobs", "request_cancel", "delete_job_files", "purge_expired",
-           "file_segments", "JobRunner", "run_job", "UploadedFile"]
+           "file_segments", "JobRunner", "run_job", "fail_job", "UploadedFile"]

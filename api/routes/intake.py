@@ -40,7 +40,8 @@ Supervisor = Annotated[Principal, Depends(require_role("supervisor"))]
 StatsReader = Annotated[Principal, Depends(require_role("statistician", "supervisor"))]
 Staff = Annotated[Principal, Depends(require_role("officer", "supervisor"))]
 ACTION_NAMES = ("submit", "start_review", "request_information", "provide_information", "propose_decision",
-                "approve", "return_proposal", "withdraw", "close", "reopen")
+                "approve", "return_proposal", "withdraw", "close", "reopen", "request_other_state",
+                "record_other_state_reply")
 
 
 def _public_actor(request: Request, principal: RateLimitedPrincipal):
@@ -68,18 +69,20 @@ def get_applicable(
     _caller: PublicActorDep,
     home: Annotated[str, Query(max_length=2, examples=["FR"], description="state of usual work / affiliation")],
     work: Annotated[str, Query(max_length=2, examples=["DE"], description="state or territory of work")],
-    status: Annotated[str, Query(max_length=20, examples=["employed"], description="employed | self_employed | civil_servant")],
+    status: Annotated[str, Query(max_length=20, examples=["employed"],
+                                 description="employed | self_employed (self-employed) | civil_servant | student | seafarer | flight_crew")],
     start: Annotated[dt.date, Query(examples=["2026-01-01"])],
     end: Annotated[dt.date, Query(examples=["2028-07-01"])],
     nationality: Annotated[str | None, Query(max_length=5, description="ISO code or group fr|eu|third")] = None,
     previous_months: Annotated[float, Query(ge=0, le=600)] = 0.0,
     lang: Annotated[str | None, Query(pattern="^(fr|en)$")] = None,
+    previous_end: Annotated[dt.date | None, Query(description="last day of the previous posting to the same state")] = None,
 ) -> dict[str, Any]:
     from intake.rules import RulesError, applicable
 
     try:
         return applicable(home, work, status, start, end, nationality=nationality, previous_months=previous_months,
-                          lang=pick_lang(request, lang)).to_dict()
+                          previous_end=previous_end, lang=pick_lang(request, lang)).to_dict()
     except RulesError as exc:
         raise Invalid(str(exc), code="applicable_invalid") from exc
 
@@ -173,7 +176,8 @@ def update_case(request: Request, reference: RefPath, body: CaseUpdate, service:
 
 @api.post("/cases/{reference}/actions/{action}", response_model=CasePublic,
           summary="Workflow step: submit, start_review, request_information, provide_information, "
-                  "propose_decision, approve, return_proposal, withdraw, close, reopen",
+                  "propose_decision, approve, return_proposal, withdraw, close, reopen, request_other_state "
+                  "(EESSI A001 sent), record_other_state_reply (A002/A011 received)",
           responses={403: {"description": "role may not do this (or four-eyes rule)"},
                      409: {"description": "not allowed from the current status, or stale version"}})
 def act(
@@ -183,7 +187,7 @@ def act(
     return service.act(actor, reference, action, version=body.version, message=body.message,
                        reason_code=body.reason_code, decision=body.decision, period_start=body.period_start,
                        period_end=body.period_end, conditions=body.conditions, legal_basis=body.legal_basis,
-                       lang=pick_lang(request))
+                       sed=body.sed, exchanged_on=body.exchanged_on, lang=pick_lang(request))
 
 
 @api.post("/cases/{reference}/assign", response_model=CasePublic, summary="Assign to an officer and/or a team")

@@ -40,18 +40,17 @@ LANGUAGE_NAMES = {
 # Countries and territories offered in the console filter (ISO 3166 alpha-2 and territory codes).
 COUNTRIES = ("FR", "NC", "PF", "YT", "WF", "PM", "BE", "DE", "ES", "IE", "IT", "LU", "NL", "PT",
              "CH", "GB", "US", "CA", "MA", "DZ", "TN")
-COUNTRY_NAMES = {
-    "fr": {"FR": "France", "NC": "Nouvelle-Calédonie", "PF": "Polynésie française", "YT": "Mayotte",
-           "WF": "Wallis-et-Futuna", "PM": "Saint-Pierre-et-Miquelon", "BE": "Belgique", "DE": "Allemagne",
-           "ES": "Espagne", "IE": "Irlande", "IT": "Italie", "LU": "Luxembourg", "NL": "Pays-Bas",
-           "PT": "Portugal", "CH": "Suisse", "GB": "Royaume-Uni", "US": "États-Unis", "CA": "Canada",
-           "MA": "Maroc", "DZ": "Algérie", "TN": "Tunisie"},
-    "en": {"FR": "France", "NC": "New Caledonia", "PF": "French Polynesia", "YT": "Mayotte",
-           "WF": "Wallis and Futuna", "PM": "Saint Pierre and Miquelon", "BE": "Belgium", "DE": "Germany",
-           "ES": "Spain", "IE": "Ireland", "IT": "Italy", "LU": "Luxembourg", "NL": "Netherlands",
-           "PT": "Portugal", "CH": "Switzerland", "GB": "United Kingdom", "US": "United States",
-           "CA": "Canada", "MA": "Morocco", "DZ": "Algeria", "TN": "Tunisia"},
-}
+
+
+def _country_names() -> dict[str, dict[str, str]]:
+    """Names of the console's filter places, from the shared registry (liaison.coordination)."""
+    from liaison.coordination.places import place_name
+
+    return {lang: {code: ("France" if code == "FR" else place_name(code, lang)) for code in COUNTRIES}
+            for lang in ("fr", "en")}
+
+
+COUNTRY_NAMES = _country_names()
 
 STRINGS: dict[str, dict[str, str]] = {
     "fr": {

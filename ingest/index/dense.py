@@ -3,6 +3,7 @@ server when LIAISON_CHROMA_URL is set). Vectors are always computed by our own e
 Chroma's default embedding function (which downloads a model) is never used."""
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,15 @@ import numpy as np
 CHROMA_KEYS = ("source", "path", "ref", "instrument_type", "language", "audience", "valid_from", "valid_to")
 
 
+_client_lock = threading.Lock()
+
+
 class IndexMismatchError(RuntimeError):
     pass
 
 
-def _client(chroma_url: str | None, persist_dir: Path):
+def chroma_client(chroma_url: str | None, persist_dir: Path):
+    """A Chroma client: the server at `chroma_url`, else the embedded store in `persist_dir`."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -30,14 +35,18 @@ def _client(chroma_url: str | None, persist_dir: Path):
         return chromadb.HttpClient(host=u.hostname, port=u.port or (443 if u.scheme == "https" else 8000),
                                    ssl=u.scheme == "https", settings=chroma_settings)
     persist_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(persist_dir), settings=chroma_settings)
+    # chromadb keeps one shared system per path in a process-wide cache that is not safe to fill from
+    # two threads at once ("Could not connect to tenant default_tenant"): task workers open the index
+    # from several threads.
+    with _client_lock:
+        return chromadb.PersistentClient(path=str(persist_dir), settings=chroma_settings)
 
 
 class DenseStore:
     def __init__(self, *, chroma_url: str | None, persist_dir: Path, collection: str, model_id: str, dim: int) -> None:
         if not 3 <= len(collection) <= 512:
             raise ValueError("collection name must be 3-512 characters")
-        self.client = _client(chroma_url, persist_dir)
+        self.client = chroma_client(chroma_url, persist_dir)
         self.model_id = model_id
         self.collection = self.client.get_or_create_collection(
             name=collection,

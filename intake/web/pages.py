@@ -64,7 +64,7 @@ def _form_context(request: Request, settings, lang: str, case_type: str, form: d
     from intake.countries import FRANCE_DOM, all_countries
     from intake.messages import PERSON_STATUS_LABELS, pick
     from intake.rules import STATUSES
-    from intake.validation import ATTACHMENT_KINDS
+    from intake.validation import ATTACHMENT_KINDS, BOOLEANS
 
     countries = all_countries(lang)
     previous = list(form.get("previous_postings") or [])
@@ -83,7 +83,8 @@ def _form_context(request: Request, settings, lang: str, case_type: str, form: d
         statuses=[(s, pick(PERSON_STATUS_LABELS[s], lang)) for s in STATUSES],
         request_kinds=[("initial", "Première demande" if lang == "fr" else "Initial request"),
                        ("extension", "Prolongation" if lang == "fr" else "Extension")],
-        previous_rows=rows, attachment_kinds=ATTACHMENT_KINDS, max_text=settings.intake_max_text_chars,
+        previous_rows=rows, attachment_kinds=ATTACHMENT_KINDS, booleans=BOOLEANS,
+        yes_no=[("yes", "Oui" if lang == "fr" else "Yes"), ("no", "Non" if lang == "fr" else "No")], max_text=settings.intake_max_text_chars,
         idempotency_key=extra.pop("idempotency_key", None) or str(uuid.uuid4()),
         reference=None, status=None, version=None, notice=None, access_link=None, applicable=None,
         existing_attachments=[], had_files=False, **extra,
@@ -506,7 +507,8 @@ async def console_post(request: Request, reference: str, settings: SettingsDep, 
             await run_in_threadpool(lambda: service.act(
                 actor, reference, action, version=version, message=message, reason_code=form.get("reason_code") or None,
                 decision=form.get("decision") or None, period_start=_date("period_start"), period_end=_date("period_end"),
-                conditions=(form.get("conditions") or None), legal_basis=(form.get("legal_basis") or None), lang=lang))
+                conditions=(form.get("conditions") or None), legal_basis=(form.get("legal_basis") or None),
+                sed=(form.get("sed") or None), exchanged_on=_date("exchanged_on"), lang=lang))
         elif op == "assign":
             await run_in_threadpool(lambda: service.assign(actor, reference, version=version,
                                                            assigned_to=form.get("assigned_to") or None,

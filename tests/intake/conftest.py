@@ -16,9 +16,13 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 CONTINUATION = {
     "person": {"last_name": "Martin", "first_name": "Claire", "birth_date": "1984-03-09", "nir": NIR,
                "nationality": "FR", "email": "claire.martin@example.org"},
-    "employer": {"name": "Ingénierie Durand SAS", "siret": SIRET, "iban": IBAN},
+    # The centre takes in exceptions (beyond 24 months here), not standard postings (URSSAF/MSA issue those).
+    "employer": {"name": "Ingénierie Durand SAS", "siret": SIRET},
     "status": "employed", "home_country": "FR", "work_country": "DE",
-    "start_date": "2026-01-01", "end_date": "2027-06-30",
+    "start_date": "2026-01-01", "end_date": "2028-06-30",
+    "reasons": "The Munich project was delayed by a year; the worker leads it until completion.",
+    "host": {"entity": "Durand GmbH", "place_of_work": "Munich"},
+    "prior_affiliation_month": True, "employer_substantial_activity": True, "replaces_posted_worker": False,
 }
 EXEMPTION = {
     "person": {"last_name": "Schmidt", "first_name": "Jonas", "birth_date": "1979-11-02", "nationality": "DE"},

@@ -46,6 +46,7 @@ def test_thirty_month_eu_request_to_signed_letter(server, accounts, intake_setti
 
     applicant, officer, supervisor = client("applicant", "fr"), client("officer"), client("supervisor")
     form = continuation(start_date="2026-01-01", end_date="2028-06-30")  # 30 months in Germany
+    form.pop("reasons")
 
     # 1. Validation: beyond the 24-month maximum, reasons are required (French and English messages).
     r = applicant.post("/v1/cases/validate", json={"case_type": "continuation", "form": form,

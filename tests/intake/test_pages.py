@@ -25,7 +25,10 @@ FIELDS = {
     "person.last_name": "Martin", "person.first_name": "Claire", "person.birth_date": "1984-03-09",
     "person.nir": NIR, "person.nationality": "FR", "employer.name": "Durand SAS", "employer.siret": SIRET,
     "status": "employed", "home_country": "FR", "work_country": "ES", "start_date": "2026-01-01",
-    "end_date": "2027-06-30",
+    # Beyond 24 months: an exception the centre takes in (standard postings go to URSSAF/MSA).
+    "end_date": "2028-06-30", "reasons": "The Madrid project was delayed; the worker leads it until completion.",
+    "host.entity": "Durand Iberica SL", "host.place_of_work": "Madrid", "prior_affiliation_month": "yes",
+    "employer_substantial_activity": "yes", "replaces_posted_worker": "no",
 }
 
 
@@ -71,10 +74,18 @@ def test_draft_save_resume_fix_and_submit(client):
     assert r.status_code == 200 and "Submitted" in r.text and "Your request has been submitted." in r.text
 
 
+def test_standard_posting_is_routed_to_urssaf_not_taken_in(client):
+    token = csrf(client)
+    r = client.post("/forms/continuation", data={"csrf": token, "op": "submit", "lang": "en",
+                                                  **{**FIELDS, "end_date": "2026-12-31", "reasons": ""}},
+                    files={"file.posting_letter": ("letter.pdf", PDF, "application/pdf")})
+    assert r.status_code == 422 and "standard procedure" in r.text and "URSSAF" in r.text
+
+
 def test_check_button_shows_the_applicable_instrument(client):
     token = csrf(client)
     r = client.post("/forms/continuation", data={"csrf": token, "op": "check", "lang": "en",
-                                                  **{**FIELDS, "end_date": "2028-12-31"}})
+                                                  **{**FIELDS, "end_date": "2028-12-31", "reasons": ""}})
     assert r.status_code == 422
     assert "Regulation (EC) No 883/2004" in r.text and "exception (reasons required)" in r.text
     assert "exceeds the maximum of 24 months" in r.text

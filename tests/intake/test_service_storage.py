@@ -64,7 +64,7 @@ def test_idempotency_key_replays_the_same_case(service, accounts, intake_setting
 
 def test_invalid_submission_saves_nothing(service, accounts, intake_settings):
     with pytest.raises(ValidationFailed) as info:
-        service.create_case(actor(accounts, "applicant"), "continuation", continuation(end_date="2028-06-30"),
+        service.create_case(actor(accounts, "applicant"), "continuation", continuation(end_date="2028-06-30", reasons=None),
                             submit=True, attachments=[NewAttachment("posting_letter", "l.pdf", PDF)])
     codes = {e.code for e in info.value.result.errors}
     assert codes == {"reasons_required"}
@@ -239,17 +239,42 @@ def test_exemption_case_and_activity_summary(service, accounts, intake_settings)
     ex, _, _ = service.create_case(a, "exemption", EXEMPTION, submit=True,
                                    attachments=[NewAttachment("coverage_certificate", "a1.pdf", PDF)])
     assert ex["route"] == "standard" and ex["instrument_id"] == "eu-883-2004-employed"
-    ct, _ = submitted(service, accounts, work_country="US")
+    ct, _ = submitted(service, accounts, work_country="IL")  # convention held, posting terms not: the centre
     v = service.act(o, ct["reference"], "start_review", version=ct["version"])
     v = service.act(o, ct["reference"], "propose_decision", version=v["version"], decision="refuse", message="No.")
     service.act(sup, ct["reference"], "approve", version=v["version"])
     today = dt.date.today()
     summary = activity_summary(intake_settings.resolved_database_url, today - dt.timedelta(days=1), today)
     assert summary["cases_by_type"]["continuation"] == 1 and summary["cases_by_type"]["exemption"] == 1
-    assert summary["cases_by_country"] == {"US": 1, "DE": 1}
+    assert summary["cases_by_country"] == {"IL": 1, "DE": 1}
     assert summary["cases_by_outcome"] == {"refused": 1, "pending": 1}
     assert summary["processing_days_median"] is not None and summary["processing_days_median"] < 1
     assert summary["processing_days_p90"] is not None
     empty = activity_summary(intake_settings.resolved_database_url, today - dt.timedelta(days=400),
                              today - dt.timedelta(days=300))
     assert empty["processing_days_median"] is None and empty["cases_by_type"] == {}
+
+
+def test_exception_exchange_with_the_other_state_is_recorded_as_la_buc_01(service, accounts):
+    """Awaiting the other state's agreement: A001 sent (clock paused), A011 or A002 received (clock
+    resumes), each with its date; wrong codes are clear errors; the applicant does not see the exchange."""
+    view, _ = submitted(service, accounts)  # 30 months in Germany: an art. 16 exception
+    assert view["route"] == "exception"
+    o, ref = actor(accounts, "officer"), view["reference"]
+    v = service.act(o, ref, "start_review", version=view["version"])
+    with pytest.raises(Invalid, match="A001"):
+        service.act(o, ref, "request_other_state", version=v["version"], sed="A011")
+    sent_on = dt.date.today() - dt.timedelta(days=3)
+    v = service.act(o, ref, "request_other_state", version=v["version"], exchanged_on=sent_on)
+    assert v["status"] == "awaiting_other_state" and v["clock_paused"]
+    assert v["exchanges"] == [{"buc": "LA_BUC_01", "sed": "A001", "direction": "sent", "other_state": "DE",
+                               "exchanged_on": sent_on.isoformat(), "deemed_consent_on": None, "recorded_by": "officer"}]
+    with pytest.raises(Invalid, match="A002, A011"):
+        service.act(o, ref, "record_other_state_reply", version=v["version"], sed="A001")
+    with pytest.raises(Conflict):
+        service.act(o, ref, "propose_decision", version=v["version"], decision="accept", message="x", legal_basis="art. 16")
+    v = service.act(o, ref, "record_other_state_reply", version=v["version"], sed="A011")
+    assert v["status"] == "in_review" and not v["clock_paused"]
+    assert [(e["sed"], e["direction"]) for e in v["exchanges"]] == [("A001", "sent"), ("A011", "received")]
+    mine = service.get_case(actor(accounts, "applicant"), ref)
+    assert "exchanges" not in mine and mine["status"] == "in_review"
