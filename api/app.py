@@ -22,6 +22,7 @@ ROUTER_MODULES = (
     "api.routes.openai_compat",  # OpenAI-compatible /v1/models, /v1/embeddings, /v1/chat/completions
     "api.routes.web",          # /widget.js, /demo, /console
     "api.routes.translation",  # LibreTranslate-compatible /translate ... and /v1/translation/...
+    "api.routes.translation_certify",  # /v1/translation/certifications, /v1/translation/certificates/{ref}
     "api.routes.intake",       # /v1/applicable, /v1/cases ...
     "api.routes.reports",      # /v1/stats ..., /v1/reports ...
     "api.routes.eessi",        # /v1/eessi/..., /console/eessi/..., /eessi/...
@@ -66,6 +67,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     # Outermost: request ids and metrics cover every response, errors and CORS refusals included.
     app.add_middleware(ObservabilityMiddleware)
+
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    from api.routes.translation import lt_http_error
+
+    app.add_exception_handler(StarletteHTTPException, lt_http_error)  # {"error"} on LibreTranslate's routes
     return app
 
 

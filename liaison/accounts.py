@@ -22,6 +22,7 @@ ROLES = (
     "officer",        # case officer: intake queue, inquiries
     "supervisor",     # four-eyes approval, audit export
     "translator",     # translation desk
+    "certifier",      # translation desk + certifies translations checked by them (R767-2 8°, four-eyes)
     "statistician",   # statistics and the annual report
     "institution",    # an institution account uploading statistical returns
     "admin",          # everything

@@ -1,12 +1,14 @@
 """`liaison translate ...`: the translation desk on the command line (heavy imports stay in handlers).
 
     liaison translate FILE... --to fr [--from auto] [--engine argos|llm] [--glossary FILE] [--xliff] [-o OUT]
+    liaison translate FILE --to fr --apply-xliff FILE.xlf [--by NAME]
     liaison translate text "..." --to en
     liaison translate models install FILE... | models fetch FROM TO | models list
     liaison translate memory import FILE.tmx|FILE.xlf | memory export -o FILE.tmx | memory stats
     liaison translate glossary check FILE --from fr --to en
     liaison translate detect "..."
     liaison translate purge
+    liaison translate verify FILE...
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import json
 import sys
 from pathlib import Path
 
-MODES = ("text", "models", "memory", "glossary", "detect", "purge")
+MODES = ("text", "models", "memory", "glossary", "detect", "purge", "verify")
 EPILOG = """modes (first word instead of a file):
   text "..."                  translate a text and print it
   models install FILE...      install Argos packages (.argosmodel) offline
@@ -27,6 +29,8 @@ EPILOG = """modes (first word instead of a file):
   glossary check FILE         validate a TSV/TBX glossary (--from/--to)
   detect "..."                language of a text, with confidence
   purge                       delete jobs past retention and old unconfirmed machine output
+  verify FILE...              check a certified translation (DOCX/PDF) against its certificate
+                              (reference number and SHA-256); exit 1 when modified or unknown
 A file literally named like a mode: write ./text."""
 
 
@@ -45,6 +49,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="extra glossary (TSV or TBX), may be repeated")
     parser.add_argument("--xliff", action="store_true", help="also write an XLIFF file for CAT tools")
     parser.add_argument("--xliff-version", choices=("2.0", "1.2"), default="2.0")
+    parser.add_argument("--apply-xliff", metavar="FILE.xlf",
+                        help="rebuild the document with a post-edited XLIFF exported for it (one input): the "
+                        "translator's text and inline formatting are applied, confirmed segments go to the memory "
+                        "(--by NAME); refused whole if it was exported for another document or version")
     parser.add_argument("-o", "--output", help="output file (one input) or directory")
     parser.add_argument("--by", help="translator name recorded for confirmed segments (memory import)")
     parser.add_argument("--include-machine", action="store_true", help="memory export: include unconfirmed machine output")
@@ -70,7 +78,7 @@ def _main(args) -> int:
     first = args.items[0]
     if first in MODES and not Path(first).is_file():
         return {"text": _text, "models": _models, "memory": _memory, "glossary": _glossary, "detect": _detect,
-                "purge": _purge}[first](args, args.items[1:])
+                "purge": _purge, "verify": _verify}[first](args, args.items[1:])
     return _files(args, args.items)
 
 
@@ -109,6 +117,24 @@ def _source(args) -> str:
         raise _error(str(exc)) from None
 
 
+def _xliff_to_apply(args, paths: list[Path]):
+    """The parsed --apply-xliff file (checked against the document by the pipeline), or None."""
+    if not args.apply_xliff:
+        return None
+    from translation.errors import TranslationError
+    from translation.xliff import parse_xliff
+
+    if len(paths) != 1:
+        raise _error("--apply-xliff takes exactly one document")
+    xliff_path = Path(args.apply_xliff)
+    if not xliff_path.is_file():
+        raise _error(f"{xliff_path}: file not found")
+    try:
+        return parse_xliff(xliff_path.read_bytes(), xliff_path.name)
+    except TranslationError as exc:
+        raise _error(str(exc)) from None
+
+
 def _output_for(args, path: Path, count: int, target: str) -> Path | None:
     """-o names the output file (one input with a suffix) or a directory; None = next to the input."""
     if not args.output:
@@ -138,6 +164,7 @@ def _files(args, items: list[str]) -> int:
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         raise _error(f"file not found: {', '.join(missing)}")
+    parsed_xliff = _xliff_to_apply(args, paths)
     failures = 0
     summaries = []
     for path in paths:
@@ -160,7 +187,14 @@ def _files(args, items: list[str]) -> int:
         try:
             result = translator.translate_document(
                 path, target, out=out_path, source=source, engine=engine, glossary_files=glossaries,
-                xliff=args.xliff_version if args.xliff else None, progress=progress, control=Control())
+                xliff=args.xliff_version if args.xliff else None, progress=progress, control=Control(),
+                xliff_import=parsed_xliff)
+            if parsed_xliff is not None:
+                from translation.xliff import import_xliff
+
+                imported = import_xliff(translator.memory, None, by=args.by or _user(), parsed=parsed_xliff)
+                print(f"{Path(args.apply_xliff).name}: {imported.confirmed} segments confirmed in the memory, "
+                      f"{imported.not_reviewed} not reviewed", file=sys.stderr)
         except TranslationError as exc:
             if bar is not None:
                 bar.close()
@@ -183,7 +217,8 @@ def _files(args, items: list[str]) -> int:
             origins = stats["origins"]
             print(f"{path.name} -> {result.output} ({result.source_lang}->{target}, {result.engine}): "
                   f"{stats['segments']} segments, {origins.get('memory-exact', 0)} from memory, "
-                  f"{origins.get('memory-fuzzy', 0)} fuzzy, {stats['flagged_segments']} to review"
+                  f"{origins.get('memory-fuzzy', 0)} fuzzy, {origins.get('memory-mt', 0)} earlier machine output, "
+                  f"{stats['flagged_segments']} to review"
                   + (f"; {result.status}: {result.error}" if result.status != "done" else ""))
             if result.note:
                 print(f"  note: {result.note}")
@@ -338,6 +373,8 @@ def _glossary(args, rest: list[str]) -> int:
             raise _error(str(exc)) from None
         dnt = sum(1 for t in glossary.terms.values() if t.dnt)
         print(f"{item}: {len(glossary)} terms ({dnt} do-not-translate, {len(glossary) - dnt} forced pairs): ok")
+        for warning in glossary.warnings:
+            print(f"  warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -361,3 +398,27 @@ def _purge(args, rest: list[str]) -> int:
     count = purge_expired(settings, url)
     print(f"purged {count} expired job(s) and old unconfirmed machine output")
     return 0
+
+
+def _verify(args, rest: list[str]) -> int:
+    from liaison.db import migrate
+    from translation.certify import verify_file
+
+    if not rest:
+        raise _error("verify FILE...: the certified translation(s) to check")
+    settings = _settings(args)
+    url = settings.resolved_database_url
+    migrate(url)
+    failures, results = 0, []
+    for item in rest:
+        path = Path(item)
+        if not path.is_file():
+            raise _error(f"{path}: file not found")
+        outcome = verify_file(url, path)
+        failures += not outcome.valid
+        results.append({"file": str(path), **outcome.to_public()})
+        if not args.json:
+            print(f"{path.name}: {outcome.message}")
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=1))
+    return 1 if failures else 0

@@ -35,7 +35,7 @@ class TranslationSettings(BaseSettings):
     translation_default_char_limit: int | None = Field(
         None, ge=0, description="Characters per day for accounts without their own char_limit (None = unlimited).")
     translation_allowed_roles: list[str] = Field(
-        default_factory=lambda: ["translator", "institution"],
+        default_factory=lambda: ["translator", "certifier", "institution"],
         description="Account roles allowed on the translation endpoints (admin always is).")
     translation_max_request_chars: int = Field(20000, gt=0, description="Characters per /translate request.")
     translation_max_file_mb: float = Field(25.0, gt=0, description="Size limit per uploaded file.")

@@ -6,6 +6,8 @@ one word) are not classified and inherit the document's language.
 """
 from __future__ import annotations
 
+import re
+
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,8 +44,13 @@ def _letters(text: str) -> int:
     return sum(1 for ch in text if ch.isalpha())
 
 
+_NOT_LANGUAGE = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+")  # e-mail addresses, URLs
+
+
 def detect(text: str, languages: tuple[str, ...], *, top: int = 3) -> list[Detection]:
-    """Most likely languages of `text`, best first (empty when there is nothing to classify)."""
+    """Most likely languages of `text`, best first (empty when there is nothing to classify). E-mail
+    addresses and URLs are left out: "casa.nationala@cnas.ro" says nothing of the sentence's language."""
+    text = _NOT_LANGUAGE.sub(" ", text)
     if _letters(text) == 0:
         return []
     detector = _detector(tuple(languages))

@@ -58,47 +58,111 @@ class TermMatch:
     start: int
     end: int
     text: str  # as written in the source
+    source_lang: str | None = None
+    sentence_start: bool = False  # the term opens the sentence (the only place a capital is carried over)
 
     @property
     def plural(self) -> bool:
-        return not self.term.dnt and not self.term.pattern and len(self.text) > len(self.term.source) \
-            and self.text[-1:].lower() in ("s", "x")
+        if self.term.dnt or self.term.pattern or self.text.casefold() == self.term.source.casefold():
+            return False
+        return _looks_plural(self.term.source, self.text, self.source_lang)
 
     @property
     def expected(self) -> str:
         return self.text if self.term.dnt else plural_form(self.term, self.plural)
 
 
+# Plural endings of the first word of a term, per source language (the glossary matches inflected
+# forms: "Krankenkassen", "desplazamientos", "distacchi").
+_PLURAL_ENDINGS = {"de": ("n", "en", "e", "er", "ern"), "es": ("s", "es"), "pt": ("s", "es", "ns"),
+                   "nl": ("en", "s", "n"), "fr": ("s", "x"), "en": ("s", "es")}
+_INFLECTION = {"de": "(?:n|en|e|er|ern|s|es|ns)?", "es": "(?:s|es)?", "pt": "(?:s|es|ns)?", "nl": "(?:en|s|n|'s)?",
+               "fr": "(?:s|x|es)?", "en": "(?:s|es)?"}
+_FRENCH_STOPS = {"de", "du", "des", "en", "à", "au", "aux", "la", "le", "les", "sur", "pour", "par", "et"}
+
+
+def _looks_plural(source: str, text: str, lang: str | None) -> bool:
+    first_source, first_text = source.split()[0], text.split()[0]
+    if lang == "it":  # Italian changes the final vowel: distacco -> distacchi, lavoratore -> lavoratori
+        return first_text[-1:].lower() in ("i", "e") and first_text.lower() != first_source.lower() \
+            and first_source[-1:].lower() in ("o", "a", "e")
+    extra = first_text[len(first_source):].lower() if first_text.lower().startswith(first_source.lower()) else ""
+    if not extra:
+        extra = text[len(source):].lower() if text.lower().startswith(source.lower()) else ""
+    return bool(extra) and extra in _PLURAL_ENDINGS.get(lang or "fr", ("s", "x"))
+
+
+def _pluralize_french(target: str) -> str:
+    """'caisse d'assurance maladie' -> 'caisses d'assurance maladie', 'institution compétente' ->
+    'institutions compétentes': the head noun and its adjectives, up to the first preposition."""
+    words = target.split(" ")
+    for i, word in enumerate(words):
+        if word.lower() in _FRENCH_STOPS or "'" in word or "’" in word or not word[:1].isalpha():
+            break
+        if word[-1:].lower() in ("s", "x", "z"):
+            continue
+        words[i] = word[:-2] + "aux" if word.endswith("al") and i > 0 else word + "s"
+    return " ".join(words)
+
+
 def plural_form(term: GlossaryTerm, plural: bool) -> str:
     """The target term, in the plural when the source was (from the `accept` forms when given)."""
     if not plural:
         return term.target
+    expected = _pluralize_french(term.target)
+    for form in term.accept:
+        if form.lower() == expected.lower():
+            return form
     for form in term.accept:
         if form.lower().startswith(term.target.lower()[:-1]) and form[-1:].lower() in ("s", "x"):
             return form
     if term.target[-1:].lower() in ("s", "x"):
         return term.target
-    return term.target + "s"
+    return expected
 
 
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
-def _term_regex(term: str, *, plural: bool) -> str:
+_CODE = re.compile(r"([A-Z]{1,3})(\d{1,4})")
+
+
+def _word_regex(word: str) -> str:
     parts = []
-    for ch in term:
+    for ch in word:
         if ch in "'’":
             parts.append("['’]")
-        elif ch.isspace():
-            parts.append(r"\s+")
         elif ch in "-‐‑":
             parts.append(r"[-‐‑\s]?")
         else:
             parts.append(re.escape(ch))
-    body = "".join(parts)
-    if plural and term[-1:].isalpha():
-        body += "(?:s|x|es)?"
+    return "".join(parts)
+
+
+def _inflected(word: str, lang: str | None) -> str:
+    body = _word_regex(word)
+    if not word[-1:].isalpha():
+        return body
+    if lang == "it" and word[-1:].lower() in "aeio" and len(word) > 3:
+        stem = _word_regex(word[:-1])
+        hard = word[-2:-1].lower() in ("c", "g")  # distacco -> distacchi, collega -> colleghi
+        return stem + ("(?:h?[ie]|[aeio])" if hard else "[aeio]")
+    return body + _INFLECTION.get(lang or "fr", "(?:s|x|es)?")
+
+
+def _term_regex(term: str, *, plural: bool, lang: str | None = None) -> str:
+    code = _CODE.fullmatch(term)
+    if code:  # form codes are written "E106", "E 106", "E-106"
+        return r"(?<![\w-])" + re.escape(code.group(1)) + r"[\s\u00a0-]?" + re.escape(code.group(2)) + r"(?![\w])"
+    words = term.split()
+    if not plural:
+        body = r"\s+".join(_word_regex(w) for w in words)
+    elif lang in (None, "fr", "en"):  # the head noun and the last word take the plural mark
+        parts = [_inflected(w, lang) if i in (0, len(words) - 1) else _word_regex(w) for i, w in enumerate(words)]
+        body = r"\s+".join(parts)
+    else:  # German, Spanish, Italian, Portuguese...: every word of the term may inflect
+        body = r"\s+".join(_inflected(w, lang) for w in words)
     return r"(?<![\w-])" + body + r"(?![\w])"
 
 
@@ -108,6 +172,7 @@ class Glossary:
     target_lang: str
     terms: dict[str, GlossaryTerm] = field(default_factory=dict)  # key: casefolded source
     _compiled: list | None = field(default=None, repr=False)
+    warnings: list[str] = field(default_factory=list)  # entries skipped on loading (TBX without this pair)
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -117,7 +182,8 @@ class Glossary:
         self._compiled = None
 
     def merge(self, other: "Glossary") -> "Glossary":
-        merged = Glossary(self.source_lang, self.target_lang, dict(self.terms))
+        merged = Glossary(self.source_lang, self.target_lang, dict(self.terms),
+                          warnings=self.warnings + other.warnings)
         for term in other.terms.values():
             merged.add(term)
         return merged
@@ -131,7 +197,7 @@ class Glossary:
                 if term.pattern:
                     regex, flags = r"(?<![\w-])(?:" + term.source + r")(?![\w])", 0
                 else:
-                    regex = _term_regex(term.source, plural=not term.dnt)
+                    regex = _term_regex(term.source, plural=not term.dnt, lang=self.source_lang)
                     flags = 0 if term.case_sensitive else re.IGNORECASE
                 alternatives, terms = groups[flags]
                 alternatives.append(f"(?P<t{len(terms)}>{regex})")
@@ -146,7 +212,8 @@ class Glossary:
         for regex, terms in self._patterns():
             for m in regex.finditer(text):
                 term = terms[int(m.lastgroup[1:])]
-                candidates.append(TermMatch(term, m.start(), m.end(), m.group(0)))
+                opening = not re.search(r"\w", text[:m.start()]) or bool(re.search(r"[.!?:]\s*$", text[:m.start()]))
+                candidates.append(TermMatch(term, m.start(), m.end(), m.group(0), self.source_lang, opening))
         candidates.sort(key=lambda tm: (-(tm.end - tm.start), tm.start))
         taken: list[tuple[int, int]] = []
         found: list[TermMatch] = []
@@ -165,7 +232,7 @@ class Glossary:
         out, pos = [], 0
         for match in matches:
             out.append(text[pos:match.start])
-            out.append(match.text if match.term.dnt else _match_case(match.text, match.expected))
+            out.append(match.text if match.term.dnt else _match_case(match.text, match.expected, match.sentence_start))
             pos = match.end
         out.append(text[pos:])
         return "".join(out)
@@ -176,7 +243,8 @@ class Glossary:
         for match in matches:
             term = match.term
             if term.dnt:
-                if match.text in target:
+                if match.text in target or (_CODE.fullmatch(term.source) and re.search(
+                        _term_regex(term.source, plural=False), target)):
                     continue
                 loose = r"\s*".join(re.escape(ch) for ch in re.sub(r"[\s-]", "", match.text))
                 m = re.search(r"(?<![\w])" + loose + r"(?![\w])", target, re.IGNORECASE)
@@ -193,7 +261,10 @@ class Glossary:
                 m = regex.search(target)
                 if m:
                     was_plural = len(m.group(0)) > len(wrong) and m.group(0)[-1:].lower() in ("s", "x")
-                    target = target[:m.start()] + _match_case(m.group(0), plural_form(term, was_plural)) + target[m.end():]
+                    replacement = _match_case(m.group(0), plural_form(term, was_plural))
+                    target = target[:m.start()] + replacement + target[m.end():]
+                    if self.target_lang == "fr":
+                        target = fix_french_elision(target, m.start(), replacement)
                     repaired = True
                     break
             if not repaired:
@@ -218,10 +289,52 @@ def _contains(text: str, term: str) -> bool:
     return re.search(_term_regex(term, plural=True), text, flags) is not None
 
 
-def _match_case(original: str, replacement: str) -> str:
-    if original[:1].isupper() and replacement[:1].islower():
+def _match_case(original: str, replacement: str, sentence_start: bool = True) -> str:
+    """A capital is carried over only where the sentence starts (German capitalises every noun: a
+    French term never takes a capital mid-sentence)."""
+    if sentence_start and original[:1].isupper() and replacement[:1].islower():
         return replacement[:1].upper() + replacement[1:]
     return replacement
+
+
+_VOWEL_START = re.compile(r"^[aeiouyéèêàâîïôûœæh]", re.IGNORECASE)  # mute h treated as a vowel (l'hôpital)
+_FEMININE_END = re.compile(r"(tion|sion|té|ure|ance|ence|ie|ette|ise|ade|ée|elle|aison)$", re.IGNORECASE)
+
+
+def fix_french_elision(text: str, start: int, word: str) -> str:
+    """The article or preposition before a replaced French term agrees with its first letter:
+    "l'envoi" -> "le détachement", "de la couverture" -> "de l'assurance", "de le" -> "du"."""
+    before, after = text[:start], text[start:]
+    vowel = bool(_VOWEL_START.match(word))
+    head = word.split()[0] if word.split() else word
+    article = "la" if _FEMININE_END.search(head) else "le"
+
+    def cap(original: str, new: str) -> str:
+        return new[:1].upper() + new[1:] if original[:1].isupper() else new
+
+    if not vowel:
+        m = re.search(r"(?<!\w)([Dd]e |[Àà] )?([Ll])['’]$", before)
+        if m:
+            prep = (m.group(1) or "").strip().lower()
+            if prep and article == "le":
+                repl = cap(m.group(1), "du " if prep == "de" else "au ")
+            else:
+                repl = (m.group(1) or "") + cap(m.group(2), article + " ")
+            return before[:m.start()] + repl + after
+        m = re.search(r"(?<!\w)([Dd])['’]$", before)
+        if m:
+            return before[:m.start()] + cap(m.group(1), "de ") + after
+        return text
+    m = re.search(r"(?<!\w)(le|la|Le|La) $", before)
+    if m:
+        return before[:m.start()] + cap(m.group(1), "l'") + after
+    m = re.search(r"(?<!\w)(du|Du|au|Au) $", before)
+    if m:
+        return before[:m.start()] + cap(m.group(1), "de l'" if m.group(1).lower() == "du" else "à l'") + after
+    m = re.search(r"(?<!\w)(de|De) $", before)
+    if m:
+        return before[:m.start()] + cap(m.group(1), "d'") + after
+    return text
 
 
 # -- loading ---------------------------------------------------------------------------------------
@@ -326,6 +439,8 @@ def parse_tbx(data: bytes, source_lang: str, target_lang: str, *, origin: str = 
     entries = [el for el in root.iter() if local(el) in ("termEntry", "conceptEntry")]
     if not entries:
         raise GlossaryError(f"{origin}: no termEntry/conceptEntry found; is this a TBX file?")
+    all_langs = {lang_of(el) for el in root.iter() if local(el) in ("langSet", "langSec")}
+    multilingual = len(all_langs) > 2
     for entry in entries:
         by_lang: dict[str, list[tuple[str, str]]] = {}
         entry_dnt = False
@@ -355,6 +470,11 @@ def parse_tbx(data: bytes, source_lang: str, target_lang: str, *, origin: str = 
         good = [t for t, s in targets if not any(x in s for x in ("deprecated", "superseded", "forbidden"))]
         bad = [t for t, s in targets if any(x in s for x in ("deprecated", "superseded", "forbidden"))]
         if not good and not entry_dnt:
+            if not targets and multilingual:
+                # A multilingual termbase: this entry simply lacks the language; the others are usable.
+                glossary.warnings.append(f"{origin}, line {line}: entry {sources[0]!r} has no {target_lang} term; "
+                                         "skipped")
+                continue
             problems.append(f"{origin}, line {line}: entry {sources[0]!r} has no usable {target_lang} term; "
                             f"add a <langSet xml:lang=\"{target_lang}\"> term or mark it doNotTranslate")
             continue

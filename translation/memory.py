@@ -102,9 +102,27 @@ def _similarity(a: str, b: str) -> float:
     return float(fuzz.ratio(a, b))
 
 
-def _substitute_numbers(new_source: str, old_source: str, old_target: str) -> str | None:
+def _format_like(value: str, template: str) -> str:
+    """`value` ('12345.6', canonical) written the way `template` writes numbers ('1 234,56' -> '12 345,60')."""
+    decimal = re.search(r"([.,])(\d{1,2})$", template)
+    integer, _, fraction = value.partition(".")
+    if decimal and fraction:
+        fraction = fraction.ljust(len(decimal.group(2)), "0")
+    group = re.search(r"\d([ \u00a0\u202f.,])\d{3}(?!\d)", template[:decimal.start()] if decimal else template)
+    if group and len(integer) > 3:
+        head = len(integer) % 3 or 3
+        integer = integer[:head] + "".join(group.group(1) + integer[i:i + 3] for i in range(head, len(integer), 3))
+    if fraction:
+        return integer + (decimal.group(1) if decimal else ".") + fraction
+    return integer
+
+
+def _substitute_numbers(new_source: str, old_source: str, old_target: str, source_lang: str | None = None,
+                        target_lang: str | None = None) -> str | None:
     """Reuse a translation whose source differs only by numbers: each old number must occur exactly
-    once in the old translation, so it can be swapped for the new one without guessing."""
+    once in the old translation, so it can be swapped for the new one without guessing. A number the
+    translation wrote differently (EUR 1.234,56 -> 1 234,56 EUR) is found by its value and the new one
+    written the same way."""
     new_numbers = _NUMBER.findall(new_source)
     old_numbers = _NUMBER.findall(old_source)
     if len(new_numbers) != len(old_numbers) or not old_numbers:
@@ -114,10 +132,20 @@ def _substitute_numbers(new_source: str, old_source: str, old_target: str) -> st
     for old, new in zip(old_numbers, new_numbers):
         if old == new:
             continue
-        occurrences = [m for m in re.finditer(r"(?<!\d)" + re.escape(old) + r"(?!\d)", old_target)]
-        if len(occurrences) != 1 or old_numbers.count(old) != 1:
+        if old_numbers.count(old) != 1:
             return None
-        replacements.append((occurrences[0].start(), occurrences[0].end(), new))
+        occurrences = [(m.start(), m.end(), new) for m in
+                       re.finditer(r"(?<!\d)" + re.escape(old) + r"(?![\d]|[.,]\d)", old_target)]
+        if not occurrences and source_lang and target_lang:
+            from translation.quality import _canonical_number
+
+            wanted = _canonical_number(old, source_lang)
+            occurrences = [(m.start(), m.end(), _format_like(_canonical_number(new, source_lang), m.group(0)))
+                           for m in _NUMBER.finditer(old_target)
+                           if _canonical_number(m.group(0), target_lang) == wanted]
+        if len(occurrences) != 1:
+            return None
+        replacements.append(occurrences[0])
     for start, end, new in sorted(replacements, reverse=True):
         result = result[:start] + new + result[end:]
     return result
@@ -159,7 +187,8 @@ class TranslationMemory:
             rows = s.scalars(select(MemoryEntry).where(MemoryEntry.skeleton_key == key,
                                                        MemoryEntry.origin.in_(VALIDATED)).limit(5)).all()
             for row in rows:
-                target = _substitute_numbers(normalize_text(source), normalize_text(row.source_text), row.target_text)
+                target = _substitute_numbers(normalize_text(source), normalize_text(row.source_text), row.target_text,
+                                             source_lang, target_lang)
                 if target is not None:
                     return MemoryMatch(row.id, row.source_text, target, 99.0, "placeable", row.origin,
                                        row.confirmed_by, _aware(row.confirmed_at))

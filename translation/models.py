@@ -161,3 +161,44 @@ class UsageEvent(Base):
     segments: Mapped[int] = mapped_column(Integer, default=0)
     words: Mapped[int] = mapped_column(Integer, default=0)
     chars: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Certification(Base):
+    """A translation submitted for certification (article R767-2, 8°), then certified."""
+
+    __tablename__ = "translation_certifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True, index=True)
+    status: Mapped[str] = mapped_column(String(16))  # in_review | certified
+    source_lang: Mapped[str] = mapped_column(String(8))
+    target_lang: Mapped[str] = mapped_column(String(8))
+    source_name: Mapped[str] = mapped_column(String(255))
+    translation_name: Mapped[str] = mapped_column(String(255))
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    translation_sha256: Mapped[str] = mapped_column(String(64))  # as submitted, without the certificate page
+    source_path: Mapped[str] = mapped_column(Text)
+    translation_path: Mapped[str] = mapped_column(Text)
+    translator: Mapped[str] = mapped_column(String(120))
+    submitted_by: Mapped[str] = mapped_column(String(120))
+    job_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    certifier: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    certified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    certified_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+    certified_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+
+
+class CertificationSegment(Base):
+    __tablename__ = "translation_certification_segments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    certification_id: Mapped[int] = mapped_column(ForeignKey("translation_certifications.id", ondelete="CASCADE"),
+                                                  index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    segment_id: Mapped[str] = mapped_column(String(80))
+    source_text: Mapped[str] = mapped_column(Text)
+    target_text: Mapped[str] = mapped_column(Text)
+    checked_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)

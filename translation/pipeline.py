@@ -53,6 +53,8 @@ class Override:
 
     target: str
     spans: list | None = None
+    source: str | None = None  # the unit's source, checked against the segment before applying
+    merged: bool = False  # merged into the previous segment by the translator: no text of its own
 
 
 @dataclass
@@ -114,10 +116,24 @@ class TextResult:
     text: str
     detected: Detection | None
     segments: list[Segment] = field(default_factory=list)
+    alternatives: list[str] = field(default_factory=list)
 
     @property
     def flags(self) -> list[Flag]:
         return [f for s in self.segments for f in s.flags]
+
+
+def _same_figures(new_source: str, old_source: str, lang: str) -> bool:
+    """A fuzzy match is reused only when its dates, amounts, numbers and references are the new
+    sentence's: a date-only change ("12 mars" -> "12 avril") scores high but must not come back with
+    the old date (it stays a suggestion)."""
+    from translation.quality import extract
+
+    new, old = extract(new_source, lang), extract(old_source, lang)
+    return (sorted(d for d, _ in new.dates) == sorted(d for d, _ in old.dates)
+            and sorted(a[:2] for a in new.amounts) == sorted(a[:2] for a in old.amounts)
+            and sorted(n[0] for n in new.numbers) == sorted(n[0] for n in old.numbers)
+            and sorted(r for r, _ in new.articles) == sorted(r for r, _ in old.articles))
 
 
 def _storable(text: str) -> bool:
@@ -173,7 +189,7 @@ class Translator:
 
     # -- segments ----------------------------------------------------------------------------------
 
-    def assign_languages(self, segments: list[Segment], source: str) -> Detection | None:
+    def assign_languages(self, segments: list[Segment], source: str, target: str | None = None) -> Detection | None:
         """Set each segment's source language; returns the document-level detection."""
         document, per_segment = detect_document([s.source for s in segments], self.detect_languages)
         main = source if source != "auto" else (document.language if document else None)
@@ -181,6 +197,10 @@ class Translator:
             raise TranslationError("the source language could not be detected (no text long enough); "
                                    "give it explicitly (--from / source=...)")
         for segment, found in zip(segments, per_segment):
+            # An explicit source language is never overridden by detection: a segment may only turn
+            # out to be already in the target language (kept as is), nothing else.
+            if found and source != "auto" and found.language not in (main, target):
+                found = None
             segment.source_lang = found.language if found else main
             if found:
                 segment.detected_lang, segment.detected_confidence = found.language, found.confidence
@@ -208,7 +228,10 @@ class Translator:
 
         pending: list[Segment] = []
         for segment in segments:
-            if segment.id in overrides:
+            if segment.id in overrides and overrides[segment.id].merged:
+                segment.target, segment.origin, segment.target_spans = "", "merged", []
+                advance(1)
+            elif segment.id in overrides:
                 override = overrides[segment.id]
                 segment.target, segment.origin = override.target, "override"
                 if override.spans:
@@ -275,7 +298,10 @@ class Translator:
                 control.check()
             match = exact.get(normalize_text(segment.source))
             if match is not None:
-                segment.target, segment.origin, segment.score = match.target, "memory-exact", 100.0
+                if match.origin in VALIDATED:
+                    segment.target, segment.origin, segment.score = match.target, "memory-exact", 100.0
+                else:  # earlier raw machine output: reused, but never presented as a memory match
+                    segment.target, segment.origin, segment.score = match.target, "memory-mt", None
                 segment.draft = match.origin == "machine" and (match.engine or "").startswith("llm")
                 segment.memory_origin = match.origin
                 used.append(match.entry_id)
@@ -283,12 +309,13 @@ class Translator:
             match = self.memory.lookup_placeable(source, target, segment.source) if validated else None
             if match is None and validated:
                 candidates = fuzzy[id(segment)]
-                if candidates and candidates[0].score >= settings.translation_fuzzy_reuse:
+                if candidates and candidates[0].score >= settings.translation_fuzzy_reuse \
+                        and _same_figures(segment.source, candidates[0].source, source):
                     match = candidates[0]
                 segment.suggestions = [c for c in candidates if c is not match]
             if match is not None:
                 segment.target, segment.origin, segment.score = match.target, "memory-fuzzy", match.score
-                segment.memory_origin = match.origin
+                segment.memory_origin, segment.memory_source = match.origin, match.source
                 used.append(match.entry_id)
                 continue
             to_engine.append(segment)
@@ -402,10 +429,34 @@ class Translator:
 
     # -- texts -------------------------------------------------------------------------------------
 
+    def _short_text_language(self, text: str, target: str, engine: str, batch: Detection | None) -> Detection | None:
+        """A text too short to classify on its own ("Merci", "Danke"): the language of the request's
+        other texts when an engine can take it, else the likeliest candidate an engine can translate."""
+        from translation.detect import detect
+
+        candidates = ([batch] if batch else []) + detect(text, self.detect_languages, top=len(self.detect_languages))
+        for candidate in candidates:
+            if candidate.language == target:
+                return candidate
+            try:
+                self.engine_for(engine, candidate.language, target)
+            except NoEngine:
+                continue
+            return candidate
+        return None
+
     def translate_texts(self, texts: list[str], target: str, *, source: str = "auto", engine: str = "auto",
-                        fmt: str = "text", glossary_files: tuple = ()) -> list[TextResult]:
+                        fmt: str = "text", glossary_files: tuple = (), alternatives: int = 0) -> list[TextResult]:
+        """`alternatives`: up to that many other translations per text (memory matches, then the
+        engine's next-best hypotheses), for one-sentence texts."""
+        from translation.detect import MIN_LETTERS, _letters
+
         target = normalize_language(target)
         source = normalize_language(source, allow_auto=True)
+        batch = None
+        if source == "auto" and len(texts) > 1:
+            joined = " ".join(t for t in texts if _letters(t) >= MIN_LETTERS) or " ".join(texts)
+            batch = self.detect(joined)
         results = []
         for text in texts:
             if fmt == "html":
@@ -420,7 +471,12 @@ class Translator:
             if not segments:
                 results.append(TextResult(text, None, []))
                 continue
-            detected = self.assign_languages(segments, source)
+            short = None
+            if source == "auto" and _letters(text) < MIN_LETTERS:
+                short = self._short_text_language(text, target, engine, batch)
+            detected = self.assign_languages(segments, short.language if short else source, target)
+            if short is not None:
+                detected = short
             main = source if source != "auto" else (detected.language if detected else None)
             self.translate_segments(segments, target, engine=engine, main_lang=main, glossary_files=glossary_files)
             translated = {layout.block.id: assemble_block(layout) for layout in layouts}
@@ -437,15 +493,63 @@ class Translator:
                     else:
                         out_lines.append(line)
                 output = "\n".join(out_lines)
-            results.append(TextResult(output, detected, segments))
+            result = TextResult(output, detected, segments)
+            if alternatives > 0 and len(segments) == 1 and fmt == "text":
+                result.alternatives = self._alternatives(segments[0], target, engine, alternatives, output)
+            results.append(result)
         return results
 
+    def _alternatives(self, segment: Segment, target: str, engine: str, count: int, chosen: str) -> list[str]:
+        """Other translations of a one-sentence text: memory suggestions, then the engine's n-best."""
+        found: list[str] = []
+        for match in segment.suggestions:
+            found.append(match.target)
+        source = segment.source_lang
+        if source and source != target and len(found) < count:
+            try:
+                chosen_engine = self.engine_for(engine, source, target)
+                more = getattr(chosen_engine, "alternatives", None)
+                if more is not None:
+                    found.extend(more(segment.source, source, target, count + 1))
+            except TranslationError:
+                pass
+        unique = []
+        for text in found:
+            text = text.strip()
+            if text and text != chosen.strip() and text not in unique:
+                unique.append(text)
+        return unique[:count]
+
     # -- documents ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _checked_overrides(path: Path, segments: list[Segment], overrides: dict[str, Override] | None,
+                           xliff_import) -> dict[str, Override] | None:
+        """The translator's segments to apply, refused whole when they were made for another document
+        or another version of it (unit ids or sources that do not match)."""
+        from translation.xliff import XliffMismatch, XliffImport, XliffUnit, check_units, overrides_from
+
+        expected = [(s.id, s.source) for s in segments]
+        if xliff_import is not None:
+            problems = check_units(xliff_import, expected, original=path.name)
+            if problems:
+                raise XliffMismatch(path.name, problems)
+            overrides = {**overrides_from(xliff_import), **(overrides or {})}
+        elif overrides and any(o.source is not None for o in overrides.values()):
+            units = [XliffUnit(seg_id, o.source, o.target, None, None, [], True)
+                     for seg_id, o in overrides.items() if o.source is not None]
+            problems = check_units(XliffImport("-", None, "", "", units), expected)
+            if problems:
+                raise XliffMismatch(path.name, problems)
+        return overrides
 
     def translate_document(self, path: Path, target: str, *, out: Path | None = None, source: str = "auto",
                            engine: str = "auto", glossary_files: tuple = (), xliff: str | None = None,
                            overrides: dict[str, Override] | None = None, progress: ProgressFn | None = None,
-                           control: Control | None = None, report: bool = True) -> DocumentResult:
+                           control: Control | None = None, report: bool = True,
+                           xliff_import=None) -> DocumentResult:
+        """`xliff_import`: a parsed post-edited XLIFF (`translation.xliff.parse_xliff`) to apply; it must
+        have been exported for this document and this version of it (else XliffMismatch, nothing written)."""
         from translation.formats import open_document
 
         started = time.monotonic()
@@ -463,7 +567,8 @@ class Translator:
         segments = [s for layout in layouts for s in layout.segments]
         if not segments:
             raise TranslationError(f"{path.name}: no text to translate")
-        detected = self.assign_languages(segments, source)
+        overrides = self._checked_overrides(path, segments, overrides, xliff_import)
+        detected = self.assign_languages(segments, source, target)
         main = source if source != "auto" else detected.language
         if main == target and source == "auto":
             raise TranslationError(f"{path.name}: the document is already in {target} "
@@ -508,7 +613,8 @@ def report_markdown(result: DocumentResult) -> str:
              f"- output: {result.output.name if result.output else '-'} ({result.status})",
              f"- {result.source_lang} -> {result.target_lang}, engine: {result.engine}",
              f"- segments: {stats['segments']}, words: {stats['words']}, from memory: "
-             f"{stats['origins'].get('memory-exact', 0)} exact, {stats['origins'].get('memory-fuzzy', 0)} fuzzy",
+             f"{stats['origins'].get('memory-exact', 0)} exact, {stats['origins'].get('memory-fuzzy', 0)} fuzzy; "
+             f"earlier machine output: {stats['origins'].get('memory-mt', 0)}",
              f"- segments to review: {stats['flagged_segments']}"]
     if result.note:
         lines.append(f"- note: {result.note}")

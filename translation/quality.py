@@ -96,13 +96,35 @@ DATE_TEXT_RE = re.compile(
     rf"|(?P<m2>{_MONTH_RE})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}})",
     re.IGNORECASE)
 ARTICLE_RE = re.compile(
-    r"(?:\b(?:articles?|art\.|arts\.|artikel|art[íi]culos?|articol[oi]|artigos?)\s*)"
+    r"(?:(?:\b(?:articles?|art\.|arts\.|artikel|art[íi]culos?|articol[oi]|artigos?)|§§?)\s*)"
     r"(?P<ref>(?:[LRDA]\.?\s?\*?)?\d+(?:[-‐‑.]\d+)*(?:\s?(?:bis|ter|quater|[a-z](?![a-z])))?(?:\s?\(\d+\))*(?:\s?\([a-z]\))*)",
     re.IGNORECASE)
 CODE_ARTICLE_RE = re.compile(r"(?<![\w-])(?P<ref>[LRD]\.?\s?\d{3,4}(?:-\d+)+)(?![\w-])")
 FORM_CODE_RE = re.compile(
     r"(?<![\w-])(?:PD\s?)?(?:A1|S[123]|DA1|U[123]|P1|E\s?\d{3}|[AFHPSUX]\d{3,4}|SE\s?\d{3}-\d{2})(?![\w-])")
 NUMBER_RE = re.compile(rf"(?<![\w]){_NUM}")
+# Clock times, written "8:00", "8.00 Uhr", "8 Uhr", "8 h", "8h30", "18 h 00", "8:00 am": compared by value
+# so "8:00 bis 18:00 Uhr" -> "de 8 h à 18 h" is no change.
+TIME_RE = re.compile(
+    r"(?<![\d:.,])(?P<h1>\d{1,2}):(?P<m1>\d{2})(?:\s*(?P<ap1>[ap])\.?m\.?|\s*(?:Uhr|h)\b)?(?![\d:])"
+    r"|(?<![\d:.,])(?P<h2>\d{1,2})\.(?P<m2>\d{2})\s*Uhr\b"
+    r"|(?<![\d:.,])(?P<h3>\d{1,2})\s?(?:h|Uhr)(?:\s?(?P<m3>\d{2}))?(?![\w])"
+    r"|(?<![\d:.,])(?P<h4>\d{1,2})\s*(?P<ap4>[ap])\.?m\.?(?![\w])", re.IGNORECASE)
+
+
+def _time_value(m: re.Match) -> str:
+    for i in "1234":
+        hour = m.groupdict().get(f"h{i}")
+        if hour is not None:
+            minute = int(m.groupdict().get(f"m{i}") or 0)
+            value = int(hour) % 24
+            meridiem = (m.groupdict().get(f"ap{i}") or "").lower()
+            if meridiem == "p" and value < 12:
+                value += 12
+            elif meridiem == "a" and value == 12:
+                value = 0
+            return f"{value}:{minute:02d}"
+    return m.group(0)
 
 
 def _canonical_number(raw: str, lang: str) -> str:
@@ -192,6 +214,11 @@ def extract(text: str, lang: str) -> Entities:
         current = "".join(masked)
     for m in FORM_CODE_RE.finditer(current):
         found.codes.append((re.sub(r"\s", "", m.group(0)), m.group(0)))
+        mask(m.start(), m.end())
+    current = "".join(masked)
+    for m in TIME_RE.finditer(current):
+        value = _time_value(m)
+        found.numbers.append((value, value, m.group(0).strip()))  # compared with the numbers, by value
         mask(m.start(), m.end())
     current = "".join(masked)
     for m in NUMBER_RE.finditer(current):

@@ -5,8 +5,9 @@ DOCX run properties, HTML inline tags, Markdown emphasis). The pipeline splits a
 `Segment`s, keeping the formatted stretches as character `Span`s, and `assemble_block` puts the
 translated sentences back together as runs the format writer turns into markup again.
 
-Sentence splitting is rule based (abbreviations per language, initials, numbering, legal references
-such as "art. L. 160-1"), so it runs offline with no model download.
+Sentence splitting follows SRX rules (the CAT tools' standard): Liaison's exceptions per language
+(`srx/liaison.srx`: abbreviations, ordinals before months, legal references such as "art. L. 160-1",
+"gem. Art. 16", "Ziff. 3") cascaded before LanguageTool's rules, run by choppa-srx; offline.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ import re
 import unicodedata
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -54,9 +57,12 @@ class Segment:
     detected_confidence: float | None = None
     target: str | None = None
     target_spans: list[Span] = field(default_factory=list)
-    origin: str = "pending"  # memory-exact, memory-fuzzy, engine:<name>, copy, override, not-translated
+    # memory-exact (validated), memory-fuzzy, memory-mt (earlier unconfirmed machine output, never a TM
+    # match), engine:<name>, copy, override, not-translated
+    origin: str = "pending"
     score: float | None = None  # memory match score (0-100)
     memory_origin: str | None = None  # confirmed | imported | machine, for memory matches
+    memory_source: str | None = None  # the stored sentence a fuzzy/placeable match was made from
     draft: bool = False
     flags: list = field(default_factory=list)
     glossary_terms: list | None = None  # TermMatch found in the source (None: not looked up yet)
@@ -93,67 +99,63 @@ def has_letters(text: str) -> bool:
 
 # --- sentence splitting ---------------------------------------------------------------------------
 
-_COMMON_ABBREV = {
-    "art", "arts", "al", "cf", "etc", "ex", "fig", "no", "nos", "n", "p", "pp", "vol", "ch", "chap", "sect",
-    "sec", "para", "paras", "op", "cit", "ibid", "dr", "prof", "st", "vs", "ref", "réf", "tel", "tél", "fax",
-    "approx", "min", "max", "reg", "dir", "ann", "annex", "doc", "e.g", "i.e", "c", "jo", "oj", "ca",
-}
-ABBREVIATIONS: dict[str, set[str]] = {
-    "fr": {"m", "mm", "mme", "mmes", "mlle", "mlles", "me", "mes", "pr", "ste", "env", "éd", "av", "bd", "boul",
-           "cass", "civ", "soc", "crim", "com", "r", "l", "d", "sq", "sqq", "hab", "obs", "coll", "trad", "dép",
-           "janv", "févr", "fév", "avr", "juil", "sept", "oct", "nov", "déc", "s", "suiv", "cod", "ord", "adm"},
-    "en": {"mr", "mrs", "ms", "messrs", "jr", "sr", "inc", "ltd", "co", "corp", "dept", "est", "jan", "feb",
-           "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "govt", "nr"},
-    "de": {"abs", "nr", "z.b", "bzw", "usw", "vgl", "s", "hr", "fr", "d.h", "u.a", "ggf", "evtl", "inkl", "ca"},
-    "es": {"sr", "sra", "srta", "d", "dña", "núm", "pág", "ud", "uds", "av", "avda", "apdo"},
-    "it": {"sig", "sigg", "dott", "ing", "avv", "pag", "n", "c.d", "ecc"},
-    "pt": {"sr", "sra", "dr", "dra", "pág", "n.º", "av", "ex.mo"},
-}
-_BOUNDARY = re.compile(r"([.!?…]+|[.!?]\s?[»”\"'’)\]]+)([»”\"'’)\]]*)(\s+)")
+_SRX_FILE = Path(__file__).with_name("srx") / "liaison.srx"
 _LONG_SEGMENT = 320
 
 
-def _abbreviations(lang: str | None) -> set[str]:
-    return _COMMON_ABBREV | ABBREVIATIONS.get(lang or "", set()) | (ABBREVIATIONS["fr"] if lang is None else set())
+@lru_cache(maxsize=1)
+def _srx_document():
+    """Liaison's SRX exceptions (`srx/liaison.srx`) cascaded before LanguageTool's `segment.srx`
+    (shipped by choppa-srx): our no-break rules come first so they apply to every LanguageTool break
+    rule. Loaded once (~0.3 s), lazily: the CLI starts fast."""
+    from xml.sax import parse as sax_parse
+
+    from choppa import DEFAULT_SRX_RULESET, SrxDocument
+    from choppa.srx_parser import SRXHandler
+
+    document = SrxDocument(ruleset=_SRX_FILE)
+    sax_parse(str(DEFAULT_SRX_RULESET), SRXHandler(document=document))
+    return document
 
 
-def _previous_token(text: str, end: int) -> str:
-    match = re.search(r"([\w.\-]+)$", text[:end])  # after an elision: l'art. -> art
-    return match.group(1) if match else ""
+@lru_cache(maxsize=1)
+def _languagetool_languages() -> frozenset[str]:
+    from choppa import DEFAULT_SRX_RULESET
+
+    text = Path(DEFAULT_SRX_RULESET).read_text(encoding="utf-8")
+    return frozenset(m.lower() for m in re.findall(r'languagepattern="\(([A-Z]{2,3})\|', text))
+
+
+def srx_languages() -> set[str]:
+    """Languages with Liaison's own abbreviation and ordinal lists (and LanguageTool's rules)."""
+    ours = set(re.findall(r'languagerulename="Liaison-([a-z]{2,3})"', _SRX_FILE.read_text(encoding="utf-8")))
+    return ours & set(_languagetool_languages())
+
+
+def _srx_code(lang: str | None) -> str:
+    base = (lang or "").split("-")[0].lower()
+    if base and base in _languagetool_languages():
+        return f"{base}_one"
+    return "fr-multi"  # unknown language: French break rules with every list of ours
 
 
 def split_sentences(text: str, lang: str | None = None) -> list[tuple[int, int]]:
-    """(start, end) offsets of the sentences of `text` (outer whitespace excluded). Newlines are hard
-    boundaries; very long sentences are cut at a semicolon/colon/comma so engines stay accurate."""
-    abbrev = _abbreviations(lang)
+    """(start, end) offsets of the sentences of `text` (outer whitespace excluded), by SRX rules per
+    language. Newlines are hard boundaries; very long sentences are cut at a semicolon/colon/comma so
+    engines stay accurate."""
+    from choppa import SrxTextIterator
+
+    document = _srx_document()
+    code = _srx_code(lang)
     spans: list[tuple[int, int]] = []
     for line in re.finditer(r"[^\n]+", text):
         line_start = line.start()
         chunk = line.group(0)
-        cut_points = [0]
-        for m in _BOUNDARY.finditer(chunk):
-            punct_end = m.end(2)
-            after = m.end(3)
-            if after >= len(chunk):
-                continue
-            nxt = chunk[after]
-            if not (nxt.isupper() or nxt.isdigit() or nxt in "«\"“‘'([¿¡-–•"):
-                continue
-            if m.group(1).startswith("."):
-                token = _previous_token(chunk, m.start(1))
-                bare = token.lower().strip(".")
-                if bare in abbrev or token.lower() in abbrev:
-                    continue
-                if len(bare) == 1 and bare.isalpha():  # initials: "J. Dupont", "art. L. 160-1"
-                    continue
-                if re.fullmatch(r"[ivxlcdm]+", bare) and nxt.isdigit():
-                    continue
-                if bare.isdigit() and nxt.isdigit():  # "1. 2." numbering read as one unit
-                    continue
-            cut_points.append(punct_end)
-        cut_points.append(len(chunk))
-        for a, b in zip(cut_points, cut_points[1:]):
-            piece = chunk[a:b]
+        pos = 0
+        for piece in SrxTextIterator(document, code, chunk):
+            found = chunk.find(piece, pos)
+            a = pos if found < 0 else found
+            pos = a + len(piece)
             lead = len(piece) - len(piece.lstrip())
             trail = len(piece.rstrip())
             if trail > lead:
@@ -255,6 +257,8 @@ def assemble_block(layout: BlockLayout) -> list[Run]:
     (a segment with no target keeps its source)."""
     runs: list[Run] = []
     for i, segment in enumerate(layout.segments):
+        if segment.origin == "merged":  # its text is in the previous segment's translation
+            continue
         gap, style = layout.gaps[i]
         if gap:
             runs.append(Run(gap, style))

@@ -15,6 +15,7 @@ institution and admin by default; each key has a daily character quota counted i
 """
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -34,8 +35,34 @@ MAX_TEXT_ITEMS = 200
 
 # -- helpers -------------------------------------------------------------------------------------------
 
+# LibreTranslate's routes: their errors are {"error": ...} (also 404/405, see `lt_http_error`).
+LT_PATHS = ("/translate", "/detect", "/languages", "/frontend/settings", "/translate_file", "/suggest", "/spec")
+_SERVER_PATH = re.compile(r"(?<![\w.:/])(?:/[\w.@+-]+){2,}/?")
+
+
+def public_message(message: str) -> str:
+    """No server paths in what clients see: an absolute path is shown as its last part."""
+    return _SERVER_PATH.sub(lambda m: m.group(0).rstrip("/").rsplit("/", 1)[-1] or "/", message)
+
+
 def _lt_error(code: int, message: str) -> JSONResponse:
-    return JSONResponse(status_code=code, content={"error": message})
+    return JSONResponse(status_code=code, content={"error": public_message(message)})
+
+
+def is_lt_path(path: str) -> bool:
+    return path in LT_PATHS or path.startswith("/download_file/")
+
+
+async def lt_http_error(request: Request, exc):
+    """404/405 (and any HTTP error) on LibreTranslate's routes have LibreTranslate's {"error"} body;
+    elsewhere FastAPI's default {"detail"} is kept."""
+    from fastapi.exception_handlers import http_exception_handler
+
+    if is_lt_path(request.url.path):
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        return JSONResponse(status_code=exc.status_code, content={"error": public_message(detail)},
+                            headers=getattr(exc, "headers", None))
+    return await http_exception_handler(request, exc)
 
 
 class _LtFailure(Exception):
@@ -106,11 +133,12 @@ def _lt_principal(request: Request, params: dict, db_url: str) -> Principal:
     if not token:
         if settings.translation_allow_anonymous:
             return ANONYMOUS
-        raise _LtFailure(403, "an API key is required: send it as api_key (or Authorization: Bearer); "
+        # LibreTranslate answers a missing key with 400 and an invalid one with 403.
+        raise _LtFailure(400, "an API key is required: send it as api_key (or Authorization: Bearer); "
                               "ask the administrator for one (liaison users add NAME --role translator)")
     principal = principal_for_token(db_url, str(token))
     if principal is None:
-        raise _LtFailure(403, "invalid API key")
+        raise _LtFailure(403, "Invalid API key")
     if not _allowed(principal, settings):
         raise _LtFailure(403, f"role {principal.role!r} may not use the translation service")
     return principal
@@ -142,7 +170,7 @@ def require_translation_access(request: Request, principal: PrincipalDep) -> Pri
 
 
 def require_memory_editor(principal: Annotated[Principal, Depends(require_translation_access)]) -> Principal:
-    if principal.role not in ("translator", "admin"):
+    if principal.role not in ("translator", "certifier", "admin"):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only translators may change the glossary and the memory")
     return principal
 
@@ -156,6 +184,15 @@ def _http_error(exc) -> HTTPException:
 
     detail = {"message": str(exc), "problems": exc.problems} if isinstance(exc, GlossaryError) else str(exc)
     return HTTPException(getattr(exc, "status_code", 400), detail)
+
+
+def _lt_pair(params: dict) -> tuple[str, str]:
+    """source and target as LibreTranslate requires them (source may be "auto")."""
+    for field in ("source", "target"):
+        if not params.get(field):
+            raise _LtFailure(400, f"Invalid request: missing {field} parameter")
+    return (_languages(params.get("source"), allow_auto=True, field="source"),
+            _languages(params.get("target"), allow_auto=False, field="target"))
 
 
 def _languages(value, *, allow_auto: bool, field: str) -> str:
@@ -223,8 +260,7 @@ async def lt_translate(request: Request, db_url: DbUrlDep):
         texts = [str(x) for x in (q if batch else [q])]
         if len(texts) > MAX_TEXT_ITEMS:
             raise _LtFailure(400, f"too many texts ({len(texts)}); at most {MAX_TEXT_ITEMS} per request")
-        source = _languages(params.get("source", "auto"), allow_auto=True, field="source")
-        target = _languages(params.get("target"), allow_auto=False, field="target")
+        source, target = _lt_pair(params)
         fmt = params.get("format", "text")
         if fmt not in ("text", "html"):
             raise _LtFailure(400, f"format must be text or html, not {fmt!r}")
@@ -235,10 +271,14 @@ async def lt_translate(request: Request, db_url: DbUrlDep):
                                   f"({settings.translation_max_request_chars})")
         event = reserve(db_url, settings, principal, client=_client(request), channel="text", source=source,
                         target=target, chars=chars)
+        try:
+            alternatives = max(0, min(10, int(params.get("alternatives") or 0)))
+        except (TypeError, ValueError):
+            raise _LtFailure(400, "Invalid request: alternatives must be a number") from None
         translator = _translator(request, db_url)
         try:
             results = await run_in_threadpool(translator.translate_texts, texts, target, source=source,
-                                              engine=engine, fmt=fmt)
+                                              engine=engine, fmt=fmt, alternatives=alternatives)
         except BaseException:
             refund(db_url, event)
             raise
@@ -259,12 +299,8 @@ async def lt_translate(request: Request, db_url: DbUrlDep):
     body: dict = {"translatedText": [r.text for r in results] if batch else results[0].text}
     if source == "auto":
         body["detectedLanguage"] = [detected(r) for r in results] if batch else detected(results[0])
-    try:
-        alternatives = int(params.get("alternatives") or 0)
-    except (TypeError, ValueError):
-        alternatives = 0
     if alternatives > 0:
-        body["alternatives"] = [[] for _ in results] if batch else []
+        body["alternatives"] = [r.alternatives for r in results] if batch else results[0].alternatives
     # Our addition: per-segment flags (numbers changed, glossary, drafts) for clients that want them.
     body["flags"] = [[f.to_public() for f in r.flags] for r in results] if batch else \
         [f.to_public() for f in results[0].flags]
@@ -325,11 +361,44 @@ async def lt_frontend_settings(request: Request, db_url: DbUrlDep):
     first = table[0] if table else {"code": "en", "name": "English"}
     return {
         "charLimit": settings.translation_max_request_chars, "frontendTimeout": 500,
-        "apiKeys": True, "keyRequired": not settings.translation_allow_anonymous, "suggestions": False,
+        "apiKeys": True, "keyRequired": not settings.translation_allow_anonymous, "suggestions": True,
         "filesTranslation": True, "supportedFilesFormat": sorted(SUPPORTED_SUFFIXES),
         "language": {"source": {"code": "auto", "name": "Auto Detect"},
                      "target": {"code": first["code"], "name": first["name"]}},
     }
+
+
+@router.post("/suggest")
+async def lt_suggest(request: Request, db_url: DbUrlDep):
+    """LibreTranslate's suggestion: q (original), s (suggested translation), source, target. Kept in
+    the memory as a confirmed translation by the key's translator (other keys: 403)."""
+    try:
+        params = await _params(request)
+        principal = _lt_principal(request, params, db_url)
+        if principal.role not in ("translator", "certifier", "admin"):
+            raise _LtFailure(403, "Suggestions are accepted from translators' keys only")
+        for field in ("q", "s"):
+            if not params.get(field) or not isinstance(params.get(field), str):
+                raise _LtFailure(400, f"Invalid request: missing {field} parameter")
+        source, target = _lt_pair(params)
+        if source == "auto":
+            raise _LtFailure(400, "Invalid request: give the source language of a suggestion")
+        if len(params["q"]) + len(params["s"]) > request.app.state.settings.translation_max_request_chars:
+            raise _LtFailure(400, "Invalid request: text too long")
+        translator = _translator(request, db_url)
+        outcome = await run_in_threadpool(translator.memory.confirm, source, target, params["q"], params["s"],
+                                          by=principal.username)
+    except _LtFailure as exc:
+        return _lt_error(exc.code, exc.message)
+    _audit(db_url, principal, request, "translation.suggest", "translation_memory", outcome.entry_id,
+           {"source": source, "target": target, "status": outcome.status})
+    return {"success": True}
+
+
+@router.get("/spec")
+def lt_spec(request: Request):
+    """The API description (LibreTranslate serves its Swagger spec here; ours is OpenAPI)."""
+    return request.app.openapi()
 
 
 @router.post("/translate_file")
@@ -348,8 +417,7 @@ async def lt_translate_file(request: Request, db_url: DbUrlDep):
         upload = form.get("file")
         if upload is None or not hasattr(upload, "read"):
             raise _LtFailure(400, "invalid request: missing file parameter")
-        source = _languages(params.get("source", "auto"), allow_auto=True, field="source")
-        target = _languages(params.get("target"), allow_auto=False, field="target")
+        source, target = _lt_pair({"source": params.get("source") or "auto", "target": params.get("target")})
         path = await _save_upload(upload, settings, tmp)
         chars = await run_in_threadpool(_inspect, path, settings)
         event = reserve(db_url, settings, principal, client=_client(request), channel="file", source=source,
@@ -576,8 +644,8 @@ async def job_file_reimport(job_id: str, file_id: int, request: Request, princip
     """Re-import a post-edited XLIFF: segments changed or marked reviewed/final go into the memory as
     confirmed (who = the caller), and the file's translated document is rebuilt with them."""
     from translation.errors import TranslationError
-    from translation.jobs import job_public, run_job
-    from translation.xliff import import_xliff, overrides_from
+    from translation.jobs import file_segments, job_public, run_job
+    from translation.xliff import XliffMismatch, check_units, import_xliff, overrides_from, parse_xliff
 
     job = _job_for(db_url, job_id, principal)
     if job["status"] in ("expired", "queued", "running"):
@@ -592,9 +660,18 @@ async def job_file_reimport(job_id: str, file_id: int, request: Request, princip
         raise HTTPException(400, "send the XLIFF as a `file` field")
     data = await upload.read()
     translator = _translator(request, db_url)
+    name = getattr(upload, "filename", None) or "file.xlf"
     try:
-        parsed = await run_in_threadpool(import_xliff, translator.memory, data, by=principal.username,
-                                         name=getattr(upload, "filename", "file.xlf"))
+        parsed = await run_in_threadpool(parse_xliff, data, name)
+        # Refused whole, before the memory is touched, when exported for another document or version.
+        file_name = next(f["name"] for f in job["files"] if f["id"] == file_id)
+        expected = [(seg["id"], seg["source"]) for seg in file_segments(db_url, job_id, file_id=file_id)]
+        problems = check_units(parsed, expected, original=file_name)
+        if problems:
+            mismatch = XliffMismatch(name, problems)
+            return JSONResponse(status_code=409, content={"detail": str(mismatch), "units": problems[:500]})
+        await run_in_threadpool(import_xliff, translator.memory, None, by=principal.username, name=name,
+                                parsed=parsed)
         status_after = await run_in_threadpool(run_job, settings, db_url, job_id, overrides=overrides_from(parsed),
                                                only_file=file_id)
     except TranslationError as exc:

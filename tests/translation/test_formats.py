@@ -65,13 +65,14 @@ print("ne pas traduire")
     document = open_document(path)
     texts = [b.text for b in document.blocks]
     assert "print" not in " ".join(texts) and "title" not in " ".join(texts)
-    assert texts[1] == ("Le travailleur détaché garde sa couverture (voir la fiche). Suite du paragraphe avec "
+    assert texts[0] == "Fiche"  # the front-matter title is text a reader sees
+    assert texts[2] == ("Le travailleur détaché garde sa couverture (voir la fiche). Suite du paragraphe avec "
                         "liaison ingest.")
     document.write({}, tmp_path / "same.md", "en")
     assert (tmp_path / "same.md").read_text("utf-8") == source
     document.write(upper(document), tmp_path / "out.md", "en")
     out = (tmp_path / "out.md").read_text("utf-8")
-    assert out.startswith("---\ntitle: Fiche\n---\n# LE DÉTACHEMENT\n")
+    assert out.startswith('---\ntitle: "FICHE"\n---\n# LE DÉTACHEMENT\n')
     assert "LE **TRAVAILLEUR DÉTACHÉ** GARDE *SA* COUVERTURE (VOIR [LA FICHE](https://www.cleiss.fr/a.html))." in out
     assert "`liaison ingest`" in out and 'print("ne pas traduire")' in out
     assert "- FORMULAIRE A1" in out and "|------|-------|" in out and "| ALLEMAGNE | 24 MOIS |" in out
@@ -94,15 +95,16 @@ def test_html_markup_is_untouched(tmp_path):
     document = open_document(path)
     assert [b.text for b in document.blocks] == [
         "Lettre & avis", "Maintien d'affiliation", "Le travailleur détaché reste affilié.",
-        "Voir le formulaire A1 et E106.", "Un\xa0point"]
+        "Voir le formulaire A1 et E106.", "Un\xa0point", "lien", "Logo du CLEISS"]  # + title/alt attributes
     document.write({}, tmp_path / "same.html", "fr")
     assert (tmp_path / "same.html").read_text("utf-8") == source
     document.write(upper(document), tmp_path / "out.html", "en")
     out = (tmp_path / "out.html").read_text("utf-8")
     tags = lambda html: re.findall(r"<[^>]+>", html)  # noqa: E731
-    assert tags(out) == [t.replace('lang="fr"', 'lang="en-GB"') for t in tags(source)]
+    assert tags(out) == [t.replace('lang="fr"', 'lang="en-GB"').replace('title="lien"', 'title="LIEN"')
+                         .replace('alt="Logo du CLEISS"', 'alt="LOGO DU CLEISS"') for t in tags(source)]
     assert "<b>TRAVAILLEUR DÉTACHÉ</b>" in out and "<code>E106</code>" in out and "UN&nbsp;POINT" in out
-    assert 'var s = "<p>Bonjour</p>";' in out and "Ne pas traduire" in out and 'alt="Logo du CLEISS"' in out
+    assert 'var s = "<p>Bonjour</p>";' in out and "Ne pas traduire" in out and 'alt="LOGO DU CLEISS"' in out
 
 
 def test_docx_keeps_layout_headers_footers_tables_and_formatting(tmp_path):
@@ -196,8 +198,8 @@ def test_bad_documents_get_clear_errors(tmp_path):
     with pytest.raises(DocumentError, match="broken.pdf: damaged PDF|broken.pdf: the PDF cannot be read"):
         open_document(broken)
 
-    with pytest.raises(UnsupportedFormat, match=r"table.xlsx: unsupported format .xlsx .*supported: .docx"):
-        open_document(tmp_path / "table.xlsx")
+    with pytest.raises(UnsupportedFormat, match=r"table.xls: unsupported format .xls .*supported: .docx"):
+        open_document(tmp_path / "table.xls")  # the old binary format (.xlsx is supported)
     with pytest.raises(UnsupportedFormat, match="save it as .docx"):
         open_document(tmp_path / "letter.doc")
     (tmp_path / "empty.txt").write_text("  \n")

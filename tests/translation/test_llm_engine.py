@@ -79,7 +79,7 @@ def test_prompts_drafts_and_checks_through_an_http_endpoint(tsettings, endpoint,
     assert first[-1] == {"role": "user", "content": list(REPLIES)[0]}
     # Memory reuse keeps the draft status of machine output written by the llm.
     again = translator.translate_texts([list(REPLIES)[1]], "en", source="fr", engine="llm")[0]
-    assert again.segments[0].origin == "memory-exact" and again.segments[0].draft
+    assert again.segments[0].origin == "memory-mt" and again.segments[0].draft
     assert len(ScriptedOpenAI.requests) == 3
 
 

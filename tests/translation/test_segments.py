@@ -58,3 +58,34 @@ def test_span_projection_uses_fragment_translation_then_verbatim_then_position()
     assert fallback.approximate and len(fallback.spans) == 2
     whole = project_spans("Attestation", "Certificate", [Span(0, 11, "B")])
     assert [(p.start, p.end) for p in whole.spans] == [(0, 11)]
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("de", "Ihr Schreiben vom 28. Februar 2024 liegt vor. Wir zahlen am 1. April.",
+     ["Ihr Schreiben vom 28. Februar 2024 liegt vor.", "Wir zahlen am 1. April."]),
+    ("de", "Die Leistung gem. Art. 16 VO (EG) Nr. 883/2004 ist fällig. Siehe Ziff. 3 des Bescheids.",
+     ["Die Leistung gem. Art. 16 VO (EG) Nr. 883/2004 ist fällig.", "Siehe Ziff. 3 des Bescheids."]),
+    ("de", "Gem. § 5 Abs. 1 S. 2 SGB V gilt das ab dem 3. Januar. Az. 12/24 bitte angeben.",
+     ["Gem. § 5 Abs. 1 S. 2 SGB V gilt das ab dem 3. Januar.", "Az. 12/24 bitte angeben."]),
+    ("de", "Zahlung am 15. März. Der Betrag ist fällig.", ["Zahlung am 15. März.", "Der Betrag ist fällig."]),
+    ("fr", "Le 1er janv. 2024, Mme Durand a reçu le formulaire. Voir art. R. 767-2 du code.",
+     ["Le 1er janv. 2024, Mme Durand a reçu le formulaire.", "Voir art. R. 767-2 du code."]),
+    ("en", "See Art. 12 of Reg. No. 883/2004. It applies.", ["See Art. 12 of Reg. No. 883/2004.", "It applies."]),
+    ("es", "Según el art. 16 del Reglamento, núm. 3. El Sr. García está desplazado.",
+     ["Según el art. 16 del Reglamento, núm. 3.", "El Sr. García está desplazado."]),
+    ("it", "Il sig. Rossi, v. art. 16 del Regolamento. Il modulo è pronto.",
+     ["Il sig. Rossi, v. art. 16 del Regolamento.", "Il modulo è pronto."]),
+    ("pt", "O Sr. Silva, cf. art. 16.º do Regulamento. O formulário está pronto.",
+     ["O Sr. Silva, cf. art. 16.º do Regulamento.", "O formulário está pronto."]),
+    ("nl", "Dhr. Jansen, zie art. 16 van de Verordening. Het formulier is klaar.",
+     ["Dhr. Jansen, zie art. 16 van de Verordening.", "Het formulier is klaar."]),
+    ("pl", "Pan dr Kowalski, zob. art. 16 ust. 1 rozporządzenia. Formularz jest gotowy.",
+     ["Pan dr Kowalski, zob. art. 16 ust. 1 rozporządzenia.", "Formularz jest gotowy."]),
+])
+def test_srx_rules_keep_ordinals_dates_and_legal_abbreviations(lang, text, expected):
+    assert sentences(text, lang) == expected
+
+
+def test_segmentation_rules_are_srx_files_with_lists_per_language():
+    from translation.segments import srx_languages
+    assert {"de", "fr", "en", "es", "it", "pt", "nl", "pl"} <= srx_languages()

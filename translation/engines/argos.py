@@ -301,6 +301,28 @@ class ArgosEngine(Engine):
             outputs.append(value.strip())
         return outputs
 
+    def alternatives(self, text: str, source: str, target: str, count: int) -> list[str]:
+        """The `count` best hypotheses for one sentence (the last hop only, after a pivot)."""
+        route = self.route(source, target)
+        if not route:
+            return []
+        for package in route[:-1]:
+            text = self._run(package, [text])[0]
+        package = route[-1]
+        tokenizer = self._tokenizer(package)
+        tokens = tokenizer.encode(text)
+        prefix = [[package.target_prefix]] if package.target_prefix else None
+        (result,) = self._translator(package).translate_batch(
+            [tokens], target_prefix=prefix, replace_unknowns=True, beam_size=max(count, 2),
+            num_hypotheses=max(count, 2), length_penalty=0.2, max_decoding_length=min(512, int(len(tokens) * 2.5) + 16))
+        outputs = []
+        for hypothesis in result.hypotheses:
+            value = tokenizer.decode(hypothesis)
+            if package.target_prefix and value.startswith(package.target_prefix):
+                value = value[len(package.target_prefix):]
+            outputs.append(value.strip())
+        return outputs
+
     def translate(self, texts: list[str], source: str, target: str,
                   hints: list[list[tuple[str, str]]] | None = None) -> list[str]:
         route = self.route(source, target)

@@ -15,6 +15,10 @@ SUPPORTED_SUFFIXES = {
     ".html": "html", ".htm": "html", ".xhtml": "html",
     ".docx": "docx",
     ".pdf": "pdf",
+    ".odt": "odt",
+    ".pptx": "pptx",
+    ".xlsx": "xlsx",
+    ".epub": "epub",
 }
 
 
@@ -23,10 +27,10 @@ def format_of(name: str) -> str:
     fmt = SUPPORTED_SUFFIXES.get(suffix)
     if fmt is None:
         hint = ""
-        if suffix in (".doc", ".odt", ".rtf"):
-            hint = f" (save it as .docx in your word processor first)"
-        elif suffix in (".xls", ".xlsx", ".ppt", ".pptx"):
-            hint = " (copy the text into a .docx, or export it as PDF)"
+        if suffix in (".doc", ".rtf"):
+            hint = " (save it as .docx or .odt in your word processor first)"
+        elif suffix in (".xls", ".ppt", ".ods", ".odp"):
+            hint = " (save it as .xlsx or .pptx first)"
         elif suffix in (".png", ".jpg", ".jpeg", ".tif", ".tiff"):
             hint = " (an image: run OCR first, e.g. ocrmypdf, and translate the PDF)"
         raise UnsupportedFormat(
@@ -46,6 +50,14 @@ def open_document(path: str | Path, *, max_pages: int | None = None, max_chars: 
         from translation.formats.html import HtmlDocument as cls
     elif fmt == "docx":
         from translation.formats.docx import DocxDocument as cls
+    elif fmt == "odt":
+        from translation.formats.odt import OdtDocument as cls
+    elif fmt == "pptx":
+        from translation.formats.pptx import PptxDocument as cls
+    elif fmt == "xlsx":
+        from translation.formats.xlsx import XlsxDocument as cls
+    elif fmt == "epub":
+        from translation.formats.epub import EpubDocument as cls
     else:
         from translation.formats.pdf import PdfDocument as cls
     document = cls.read(path, max_pages=max_pages)

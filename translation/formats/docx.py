@@ -1,10 +1,12 @@
 """DOCX at the XML level, so every part with text is covered: body, tables (nested too), headers,
 footers, footnotes, endnotes and text boxes. Everything that is not text stays where it is
-(pictures, fields such as page numbers and tables of contents, tabs, line breaks, content controls,
-tracked deletions, equations); each stretch of text between two of them is one block, and its runs'
+(pictures, fields such as page numbers and tables of contents, tabs, line breaks, tracked deletions,
+equations); each stretch of text between two of them is one block, and its runs'
 properties (bold, italic, font, colour, hyperlinks) are carried as spans and re-applied to the
-translated words. Paragraph properties, styles, numbering and section layout are not touched; the
-language of the runs is set to the target language.
+translated words. Tracked insertions stay insertions (same author and date) around their translated
+words; the text of an inline content control is a block of its own, written back inside the control.
+Paragraph properties, styles, numbering and section layout are not touched; the language of the runs
+is set to the target language.
 """
 from __future__ import annotations
 
@@ -34,13 +36,24 @@ TEXT_PART_TYPES = {
 }
 STYLES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"
 # Children of w:p whose runs are ordinary text for us (the wrapper itself is dropped on rewrite).
-TRANSPARENT = {W + "ins", W + "smartTag", W + "customXml", W + "moveTo"}
+TRANSPARENT = {W + "smartTag", W + "customXml"}
+# Tracked changes kept as containers around their translated runs, like hyperlinks: an insertion
+# stays an insertion (same author and date).
+TRACKED = {W + "ins", W + "moveTo"}
 MARKERS = {W + "bookmarkStart", W + "bookmarkEnd", W + "commentRangeStart", W + "commentRangeEnd",
            W + "permStart", W + "permEnd", W + "moveToRangeStart", W + "moveToRangeEnd",
            W + "moveFromRangeStart", W + "moveFromRangeEnd"}
 DROPPED_IN_RUN = {W + "lastRenderedPageBreak", W + "softHyphen"}
 MAX_UNCOMPRESSED = 400 * 1024 * 1024
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+# An inline code (footnote reference, field, tracked deletion) inside a sentence: one placeholder
+# character in the block's text, protected, whose style ("code", n) names the original elements that
+# are put back at its place in the translation (CAT tools' inline tags).
+CODE_CHAR = "\ue000"
+CODE_RUN_CHILDREN = {W + "footnoteReference", W + "endnoteReference", W + "commentReference"}
+CODE_PARAGRAPH_CHILDREN = {W + "fldSimple", W + "del", W + "moveFrom"}
 
 
 @dataclass
@@ -50,6 +63,8 @@ class _PieceInfo:
     runs: list  # original w:r elements holding the text, in order
     templates: dict  # style key -> (w:r template, hyperlink container or None)
     base: tuple  # the most used style key (written for runs with style None)
+    codes: dict = field(default_factory=dict)  # ("code", n) -> the original elements of the inline code
+    first: object = None  # the piece's first element (text run or code), where the translation goes
 
 
 @dataclass
@@ -244,9 +259,11 @@ class DocxDocument(Document):
     def style_label(style) -> str | None:
         if not style:
             return None
+        if style[0] == "code":
+            return "code"
         container, rpr = style
         if container is not None:
-            return "link"
+            return "link" if container[1] == "hyperlink" else container[1]  # ins, moveTo: tracked changes
         text = rpr.decode("utf-8", "ignore") if isinstance(rpr, bytes) else ""
         if "<w:b/>" in text or "<w:b " in text:
             return "b"
@@ -277,11 +294,23 @@ def _paragraph_pieces(paragraph, field_depth: list[int]) -> list[list[tuple]]:
         if pieces[-1]:
             pieces.append([])
 
+    open_field: list = []  # runs of a complex field begun in this paragraph (begin ... end)
+
     def visit_run(run, container) -> None:
         for part in _split_mixed_run(run):
+            depth_before = field_depth[0]
             kind = _run_kind(part, field_depth)
+            starts_field = any(c.tag == W + "fldChar" and c.get(W + "fldCharType") == "begin" for c in part)
+            if open_field or (starts_field and depth_before == 0):
+                open_field.append(part)
+                if field_depth[0] == 0:  # the field closed in this paragraph: one inline code
+                    pieces[-1].append((list(open_field), None, "code"))
+                    open_field.clear()
+                continue
             if kind == "text":
                 pieces[-1].append((part, container))
+            elif kind == "atom" and any(c.tag in CODE_RUN_CHILDREN for c in part):
+                pieces[-1].append(([part], None, "code"))
             elif kind == "atom":
                 boundary()
 
@@ -294,7 +323,17 @@ def _paragraph_pieces(paragraph, field_depth: list[int]) -> list[list[tuple]]:
             continue
         if tag == W + "r":
             visit_run(child, None)
-        elif tag == W + "hyperlink":
+        elif tag == W + "sdt":
+            # An inline content control: its text is a block of its own, rewritten inside sdtContent.
+            boundary()
+            content = child.find(W + "sdtContent")
+            for run in list(content) if content is not None else []:
+                if run.tag == W + "r":
+                    visit_run(run, None)
+                elif run.tag not in MARKERS:
+                    boundary()
+            boundary()
+        elif tag == W + "hyperlink" or tag in TRACKED:
             for run in list(child):
                 if run.tag == W + "r":
                     visit_run(run, child)
@@ -306,9 +345,26 @@ def _paragraph_pieces(paragraph, field_depth: list[int]) -> list[list[tuple]]:
                     visit_run(run, None)
                 elif run.tag not in MARKERS:
                     boundary()
+        elif tag in CODE_PARAGRAPH_CHILDREN:
+            pieces[-1].append(([child], None, "code"))  # simple field, tracked deletion: inline codes
         else:
-            boundary()  # w:del, w:sdt, w:fldSimple, m:oMath, w:moveFrom ...: kept as they are
-    return [p for p in pieces if p]
+            boundary()  # m:oMath, pictures ...: kept as they are
+    if open_field:  # a field running on into the next paragraph (tables of contents): left as it is
+        boundary()
+    result = []
+    for piece in pieces:
+        # Codes before the first or after the last text stay outside the block, where they are.
+        while piece and len(piece[0]) == 3:
+            piece.pop(0)
+        while piece and len(piece[-1]) == 3:
+            piece.pop()
+        if piece:
+            result.append(piece)
+    if open_field:
+        open_runs = {id(r) for r in open_field}
+        result = [[item for item in piece if not (len(item) == 3 and any(id(e) in open_runs for e in item[0]))]
+                  for piece in result]
+    return [p for p in result if p]
 
 
 def _make_block(block_id: str, part_index: int, paragraph, items: list[tuple]):
@@ -317,21 +373,31 @@ def _make_block(block_id: str, part_index: int, paragraph, items: list[tuple]):
     weights: Counter = Counter()
     containers: dict[int, int] = {}
     keyed = []
-    for run, container in items:
+    codes: dict = {}
+    for item in items:
+        if len(item) == 3:  # an inline code
+            key = ("code", len(codes))
+            codes[key] = item[0]
+            keyed.append((CODE_CHAR, key))
+            continue
+        run, container = item
         text = _run_text(run)
         container_key = None
         if container is not None:
-            container_key = containers.setdefault(id(container), len(containers))
+            container_key = (containers.setdefault(id(container), len(containers)),
+                             container.tag.rsplit("}", 1)[-1])
         key = (container_key, _rpr_key(run))
         templates.setdefault(key, (run, container))
         weights[key] += len(text)
         keyed.append((text, key))
-    if not "".join(t for t, _ in keyed).strip():
+    if not "".join(t for t, k in keyed if k not in codes).strip():
         return None, None
     base = max(weights, key=lambda k: (weights[k], k[0] is None))
     for text, key in keyed:
-        runs.append(Run(text, None if key == base else key))
-    return Block(block_id, runs), _PieceInfo(part_index, paragraph, [r for r, _ in items], templates, base)
+        runs.append(Run(text, key, True) if key in codes else Run(text, None if key == base else key))
+    first = items[0][0][0] if len(items[0]) == 3 else items[0][0]
+    return Block(block_id, runs), _PieceInfo(part_index, paragraph, [i[0] for i in items if len(i) == 2], templates,
+                                             base, codes, first)
 
 
 def _new_run(template, text: str, locale: str):
@@ -353,8 +419,10 @@ def _new_run(template, text: str, locale: str):
 
 def _rewrite_piece(info: _PieceInfo, runs: list[Run], locale: str) -> None:
     paragraph = info.paragraph
-    first = info.runs[0]
+    first = info.first if info.first is not None else info.runs[0]
     anchor = first
+    if first.getparent().tag == W + "sdtContent":  # a content control's text stays inside the control
+        paragraph = first.getparent()
     while anchor.getparent() is not paragraph:
         anchor = anchor.getparent()
     parent = anchor.getparent()
@@ -362,7 +430,14 @@ def _rewrite_piece(info: _PieceInfo, runs: list[Run], locale: str) -> None:
     new_nodes = []
     current_container = None
     current_wrapper = None
+    placed: set = set()
     for run in runs:
+        if run.style in info.codes:  # the original field / note reference / deletion, moved here
+            if run.style not in placed:
+                placed.add(run.style)
+                current_container = current_wrapper = None
+                new_nodes.extend(info.codes[run.style])
+            continue
         if not run.text:
             continue
         key = run.style if run.style in info.templates else info.base
@@ -377,6 +452,12 @@ def _rewrite_piece(info: _PieceInfo, runs: list[Run], locale: str) -> None:
             current_wrapper = container.makeelement(container.tag, container.attrib)
             new_nodes.append(current_wrapper)
         current_wrapper.append(element)
+    for key, elements in info.codes.items():  # never lose a code the translation did not place
+        if key not in placed:
+            new_nodes.extend(elements)
+    if first in [n for elements in info.codes.values() for n in elements]:
+        # The anchor itself moves: insert before whatever follows it (its position is recomputed).
+        position = parent.index(anchor)
     for offset, node in enumerate(new_nodes):
         parent.insert(position + offset, node)
     for old in info.runs:
@@ -385,7 +466,7 @@ def _rewrite_piece(info: _PieceInfo, runs: list[Run], locale: str) -> None:
             continue
         holder.remove(old)
         # A hyperlink or insertion wrapper left with nothing but markers goes too.
-        if holder is not paragraph and holder.tag in (W + "hyperlink", *TRANSPARENT) \
+        if holder is not paragraph and holder.tag in (W + "hyperlink", *TRANSPARENT, *TRACKED) \
                 and not any(child.tag not in MARKERS for child in holder):
             markers = list(holder)
             grand = holder.getparent()

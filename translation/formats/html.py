@@ -3,8 +3,11 @@ exactly as it was in the source (the tokens are kept as raw source slices). Inli
 a paragraph (b, i, a, span ...) become formatting spans and are re-emitted around the translated
 words; the only markup change is the `lang` attribute of <html>, set to the target language.
 
+The attributes a reader sees (alt, title, placeholder, aria-label) are translated too, as blocks of
+their own (the tag is rewritten with the translated, escaped value; nothing else in it changes).
+
 Not translated: script, style, code/pre, textarea, svg, math, template, elements marked
-translate="no" or class="notranslate", and attribute values (alt, title).
+translate="no" or class="notranslate", and other attribute values.
 """
 from __future__ import annotations
 
@@ -30,6 +33,7 @@ VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
 SKIP_TAGS = {"script", "style", "pre", "textarea", "svg", "math", "template", "noscript", "code", "kbd", "samp",
              "var", "iframe", "object"}
 INLINE_CODE_TAGS = {"code", "kbd", "samp", "var"}  # inside a sentence: kept verbatim, sentence not split
+TEXT_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
 INLINE_LABELS = {"b": "b", "strong": "b", "i": "i", "em": "i", "u": "u", "a": "link", "sub": "sub", "sup": "sup"}
 
 
@@ -121,11 +125,12 @@ def _translatable_zone(token: _Token) -> bool:
 class HtmlDocument(Document):
     fmt = "html"
 
-    def __init__(self, path, blocks, tokens, pieces, encoding):
+    def __init__(self, path, blocks, tokens, pieces, encoding, attributes=None):
         super().__init__(path, blocks)
         self.tokens = tokens
         self.pieces = pieces
         self.encoding = encoding
+        self.attributes: list[tuple[int, str, str]] = attributes or []  # (token index, attribute, block id)
 
     @classmethod
     def read(cls, path: Path, *, max_pages: int | None = None) -> "HtmlDocument":
@@ -167,9 +172,16 @@ class HtmlDocument(Document):
             current.clear()
 
         skip_until = -1
+        attribute_texts: list[tuple[int, str, str]] = []  # (token index, attribute, value)
         for index, token in enumerate(tokens):
             if index <= skip_until:
                 continue
+            if token.kind in ("start", "startend") and zone_ok() and _translatable_zone(token) \
+                    and not any(t in SKIP_TAGS for t, _ in stack) and token.tag not in SKIP_TAGS:
+                for name in TEXT_ATTRIBUTES:
+                    value = token.attrs.get(name)
+                    if value and any(ch.isalpha() for ch in value):
+                        attribute_texts.append((index, name, html.unescape(value)))
             if token.kind == "start" and token.tag in INLINE_CODE_TAGS and current and zone_ok() \
                     and _translatable_zone(token):
                 end = _simple_element_end(tokens, index)
@@ -208,23 +220,42 @@ class HtmlDocument(Document):
                 continue
             flush()  # comment, doctype, processing instruction
         flush()
-        return cls(path or Path("fragment.html"), blocks, tokens, pieces, encoding)
+        attributes = []
+        for index, name, value in attribute_texts:
+            block_id = f"a{len(attributes)}"
+            blocks.append(Block(block_id, [Run(re.sub(r"\s+", " ", value).strip())], "attribute"))
+            attributes.append((index, name, block_id))
+        return cls(path or Path("fragment.html"), blocks, tokens, pieces, encoding, attributes)
+
+    def _rewritten_tags(self, translated: dict[str, list[Run]]) -> dict[str, str]:
+        """Original raw tag -> the tag with its alt/title/... values translated."""
+        rewritten: dict[str, str] = {}
+        for index, name, block_id in self.attributes:
+            if block_id not in translated:
+                continue
+            raw = self.tokens[index].raw
+            current = rewritten.get(raw, raw)
+            value = html.escape("".join(r.text for r in translated[block_id]), quote=True)
+            pattern = re.compile(rf"(\s{re.escape(name)}\s*=\s*)(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.IGNORECASE)
+            rewritten[raw] = pattern.sub(lambda m: f'{m.group(1)}"{value}"', current, count=1)
+        return rewritten
 
     def render(self, translated: dict[str, list[Run]], target_lang: str | None = None) -> str:
         out: list[str] = []
+        tags = self._rewritten_tags(translated)
         by_first = {p.first: p for p in self.pieces}
         index = 0
         while index < len(self.tokens):
             piece = by_first.get(index)
             if piece is not None:
                 if piece.block_id is None or piece.block_id not in translated:
-                    out.extend(t.raw for t in self.tokens[piece.first:piece.last + 1])
+                    out.extend(tags.get(t.raw, t.raw) for t in self.tokens[piece.first:piece.last + 1])
                 else:
-                    out.append(piece.lead + _render_runs(translated[piece.block_id]) + piece.trail)
+                    out.append(piece.lead + _render_runs(translated[piece.block_id], tags) + piece.trail)
                 index = piece.last + 1
                 continue
             token = self.tokens[index]
-            raw = token.raw
+            raw = tags.get(token.raw, token.raw)
             if target_lang and token.kind == "start" and token.tag == "html":
                 raw = _set_lang(raw, DOCUMENT_LOCALES.get(target_lang, target_lang))
             out.append(raw)
@@ -354,7 +385,8 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=False).replace("\u00a0", "&nbsp;")
 
 
-def _render_runs(runs: list[Run]) -> str:
+def _render_runs(runs: list[Run], tags: dict[str, str] | None = None) -> str:
+    tags = tags or {}
     out: list[str] = []
     current: tuple = ()
     for run in runs:
@@ -365,7 +397,7 @@ def _render_runs(runs: list[Run]) -> str:
         for tag, _raw in reversed(current[common:]):
             out.append(f"</{tag}>")
         for _tag, raw in style[common:]:
-            out.append(raw)
+            out.append(tags.get(raw, raw))
         current = style
         out.append(_escape(run.text))
     for tag, _raw in reversed(current):

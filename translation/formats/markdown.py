@@ -3,6 +3,7 @@ verbatim; paragraph text translated with its emphasis, links and inline code car
 Inline code, images, autolinks and inline HTML are protected: they come out exactly as written."""
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,9 @@ from translation.formats.base import Document, decode_text
 from translation.segments import Block, Run
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+# Front-matter fields a reader sees (scalar values only; lists, blocks and other keys stay as written).
+_FRONT_MATTER_TEXT = re.compile(r"^(\s*(?:title|subtitle|description|summary|excerpt)\s*:)(\s*)"
+                                r"(?![|>\[{&*!])(\S.*?)\s*$", re.IGNORECASE)
 _HEADING = re.compile(r"^(\s{0,3}#{1,6}\s+)(.*?)(\s+#+\s*)?$")
 _LIST = re.compile(r"^(\s*(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?)")
 _QUOTE = re.compile(r"^(\s{0,3}(?:>\s?)+)")
@@ -99,6 +103,7 @@ class _Line:
     cells: list[tuple[str, str]] | None = None  # table: (leading, trailing) spaces per cell
     suffix: str = ""
     original: list[str] | None = None  # source lines, written back when nothing was translated
+    yaml: bool = False  # a front-matter value: written back as a double-quoted YAML string
 
 
 class MarkdownDocument(Document):
@@ -129,7 +134,19 @@ class MarkdownDocument(Document):
         if source and source[0].strip() == "---":  # front matter
             end = next((j for j in range(1, len(source)) if source[j].strip() in ("---", "...")), None)
             if end is not None:
-                lines.extend(_Line(raw=line) for line in source[:end + 1])
+                for line in source[:end + 1]:
+                    field = _FRONT_MATTER_TEXT.match(line)
+                    if field is None:
+                        lines.append(_Line(raw=line))
+                        continue
+                    value = field.group(3).strip()
+                    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+                        value = value[1:-1].replace("''", "'") if value[0] == "'" else \
+                            value[1:-1].replace('\\"', '"')
+                    block_id = f"b{len(blocks)}"
+                    blocks.append(Block(block_id, [Run(value)], "title"))
+                    lines.append(_Line(prefix=field.group(1) + (field.group(2) or " "), blocks=[block_id], original=[line],
+                                       yaml=True))
                 i = end + 1
         fence = None
         previous_blank = True
@@ -201,6 +218,10 @@ class MarkdownDocument(Document):
                 continue
             if line.original is not None and not any(bid in translated for bid in line.blocks if bid):
                 output.extend(line.original)
+                continue
+            if line.yaml:
+                text = "".join(r.text for r in translated.get(line.blocks[0], runs_of[line.blocks[0]]))
+                output.append(line.prefix + json.dumps(text, ensure_ascii=False))
                 continue
             rendered = [render_inline(translated.get(bid, runs_of[bid])) if bid else "" for bid in line.blocks]
             if line.cells is not None:
