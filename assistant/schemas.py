@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from liaison.timeutil import UtcDateTime
 
 # ISO 639-1 codes the assistant knows how to detect or be told (UI hint); others are refused with the list.
 KNOWN_LANGUAGES = ("fr", "en", "es", "de", "it", "pt", "nl", "pl", "ro", "ar", "tr", "ru", "zh", "uk")
@@ -155,8 +156,8 @@ class InquiryPublic(BaseModel):
     reference: str
     id: int
     status: Literal["open", "answered", "closed"]
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
+    created_at: UtcDateTime | None = None
+    updated_at: UtcDateTime | None = None
     session_id: str | None = None
     language: str | None = None
     source: str | None = None

@@ -12,6 +12,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from api.deps import DbUrlDep, RateLimitedPrincipal, SettingsDep, require_role
+from api.validation import MAX_OFFSET
 from assistant.schemas import (AskRequest, AskResponse, FeedbackCreate, InquiryAnswer, InquiryClose, InquiryCreate,
                                InquiryPublic, Message)
 from liaison.accounts import Principal
@@ -116,7 +117,7 @@ def create_inquiry(body: InquiryCreate, db_url: DbUrlDep, _principal: RateLimite
 @router.get("/v1/inquiries", response_model=list[InquiryPublic], tags=["inquiries"], summary="Inquiry queue (staff)")
 def list_inquiries(db_url: DbUrlDep, principal: Principal = Officer,
                    status_: Literal["open", "answered", "closed"] | None = Query(None, alias="status"),
-                   limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> list[InquiryPublic]:
+                   limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=MAX_OFFSET)) -> list[InquiryPublic]:
     from assistant.inquiries import list_inquiries as list_
 
     return list_(db_url, status_, limit=limit, offset=offset)

@@ -25,6 +25,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import DbUrlDep, PrincipalDep, SettingsDep
+from api.validation import IdPath, OffsetQuery, json_object
 from liaison.accounts import ANONYMOUS, Principal, principal_for_token
 
 router = APIRouter(tags=["translation"])
@@ -385,7 +386,7 @@ async def lt_translate_file(request: Request, db_url: DbUrlDep):
 
 
 @router.get("/download_file/{job_id}/{file_id}/{name}")
-def lt_download_file(job_id: str, file_id: int, name: str, request: Request, db_url: DbUrlDep):
+def lt_download_file(job_id: str, file_id: IdPath, name: str, request: Request, db_url: DbUrlDep):
     """The job id (128 random bits) is the capability: LibreTranslate clients download without a key."""
     from liaison import audit
 
@@ -558,7 +559,7 @@ def job_flags(job_id: str, principal: TranslationPrincipal, db_url: DbUrlDep, fl
 
 
 @router.get("/v1/translation/jobs/{job_id}/files/{file_id}/{kind}")
-def job_file_download(job_id: str, file_id: int, kind: str, request: Request, principal: TranslationPrincipal,
+def job_file_download(job_id: str, file_id: IdPath, kind: str, request: Request, principal: TranslationPrincipal,
                       db_url: DbUrlDep, version: str = "2.0"):
     if kind not in ("output", "report", "xliff"):
         raise HTTPException(404, "kind must be output, report or xliff")
@@ -571,7 +572,7 @@ def job_file_download(job_id: str, file_id: int, kind: str, request: Request, pr
 
 
 @router.post("/v1/translation/jobs/{job_id}/files/{file_id}/xliff")
-async def job_file_reimport(job_id: str, file_id: int, request: Request, principal: EditorPrincipal,
+async def job_file_reimport(job_id: str, file_id: IdPath, request: Request, principal: EditorPrincipal,
                             settings: SettingsDep, db_url: DbUrlDep):
     """Re-import a post-edited XLIFF: segments changed or marked reviewed/final go into the memory as
     confirmed (who = the caller), and the file's translated document is rebuilt with them."""
@@ -651,20 +652,27 @@ async def post_glossary(request: Request, principal: EditorPrincipal, db_url: Db
                     raise _LtFailure(422, f"{name}: not UTF-8 text; save the glossary as UTF-8") from None
                 glossary = parse_tsv(text, source, target, origin=name)
         else:
-            body = await request.json()
+            body = await json_object(request)
             source = _languages(body.get("source"), allow_auto=False, field="source")
             target = _languages(body.get("target"), allow_auto=False, field="target")
             glossary = Glossary(source, target)
             problems = []
-            for index, item in enumerate(body.get("terms") or []):
+            terms = body.get("terms") or []
+            if not isinstance(terms, list) or not all(isinstance(item, dict) for item in terms):
+                raise _LtFailure(422, "terms must be a list of objects {source, target, ...}")
+            for index, item in enumerate(terms):
                 term_source = str(item.get("source", "")).strip()
                 dnt = bool(item.get("do_not_translate"))
                 term_target = term_source if dnt else str(item.get("target", "")).strip()
                 if not term_source or not term_target:
                     problems.append(f"terms[{index}]: source and target (or do_not_translate) are required")
                     continue
-                glossary.add(GlossaryTerm(term_source, term_target, dnt, tuple(item.get("accept") or ()),
-                                          tuple(item.get("avoid") or ()), str(item.get("note", "")), "api"))
+                accept, avoid = item.get("accept") or [], item.get("avoid") or []
+                if not isinstance(accept, list) or not isinstance(avoid, list):
+                    problems.append(f"terms[{index}]: accept and avoid must be lists of strings")
+                    continue
+                glossary.add(GlossaryTerm(term_source, term_target, dnt, tuple(map(str, accept)),
+                                          tuple(map(str, avoid)), str(item.get("note", "")), "api"))
             if problems or not glossary.terms:
                 raise GlossaryError("invalid terms", problems or ["no terms given"])
     except _LtFailure as exc:
@@ -679,7 +687,7 @@ async def post_glossary(request: Request, principal: EditorPrincipal, db_url: Db
 
 
 @router.delete("/v1/translation/glossary/{term_id}")
-def delete_glossary_term(term_id: int, request: Request, principal: EditorPrincipal, db_url: DbUrlDep):
+def delete_glossary_term(term_id: IdPath, request: Request, principal: EditorPrincipal, db_url: DbUrlDep):
     from translation.glossary_store import delete_term
 
     if not delete_term(db_url, term_id):
@@ -693,7 +701,7 @@ def delete_glossary_term(term_id: int, request: Request, principal: EditorPrinci
 
 @router.get("/v1/translation/memory")
 def get_memory(request: Request, principal: TranslationPrincipal, db_url: DbUrlDep, source: str, target: str,
-               q: str | None = None, limit: int = 50, offset: int = 0, include_machine: bool = False):
+               q: str | None = None, limit: int = 50, offset: OffsetQuery = 0, include_machine: bool = False):
     """With `q`: the best matches for that sentence (exact, placeable, fuzzy, with scores);
     without: the stored entries of the pair."""
     from translation.memory import VALIDATED, entry_public
@@ -724,7 +732,7 @@ def get_memory(request: Request, principal: TranslationPrincipal, db_url: DbUrlD
 @router.post("/v1/translation/memory")
 async def confirm_memory(request: Request, principal: EditorPrincipal, db_url: DbUrlDep):
     """JSON {source, target, source_text, target_text}: a translator confirms a segment."""
-    body = await request.json()
+    body = await json_object(request)
     try:
         source = _languages(body.get("source"), allow_auto=False, field="source")
         target = _languages(body.get("target"), allow_auto=False, field="target")
