@@ -18,6 +18,8 @@ from typing import Annotated, Any
 from fastapi import HTTPException, Path, Query, Request
 from pydantic import AfterValidator
 
+from liaison.timeutil import IsoDate, IsoDateTime
+
 MAX_INT64 = 2**63 - 1
 MAX_OFFSET = 10_000_000
 MIN_DATE, MAX_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
@@ -35,7 +37,15 @@ def _date_in_range(value: dt.date) -> dt.date:
     return value
 
 
-ApiDate = Annotated[dt.date, AfterValidator(_date_in_range)]
+ApiDate = Annotated[IsoDate, AfterValidator(_date_in_range)]
+
+
+def _datetime_in_range(value: dt.datetime) -> dt.datetime:
+    _date_in_range(value.date())
+    return value
+
+
+ApiDateTime = Annotated[IsoDateTime, AfterValidator(_datetime_in_range)]
 
 
 def date_query(**kwargs) -> Any:

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from liaison.timeutil import UtcDateTime
+from liaison.timeutil import IsoDate, UtcDateTime
 
 # ISO 639-1 codes the assistant knows how to detect or be told (UI hint); others are refused with the list.
 KNOWN_LANGUAGES = ("fr", "en", "es", "de", "it", "pt", "nl", "pl", "ro", "ar", "tr", "ru", "zh", "uk")

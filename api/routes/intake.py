@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, File, Form, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from api.deps import DbUrlDep, RateLimitedPrincipal, SettingsDep, require_role
-from api.validation import ApiDate, IdPath, date_query
+from api.validation import ApiDate, ApiDateTime, IdPath, date_query
 from intake.errors import Invalid
 from intake.http import ActorDep, IntakeRoute, ServiceDep, pick_lang
 from intake.schemas import (
@@ -277,7 +277,7 @@ def case_audit(reference: RefPath, db_url: DbUrlDep, who: Supervisor, request: R
          response_class=Response, responses={200: {"content": {"text/csv": {}, "application/json": {}}}})
 def audit_export(
     db_url: DbUrlDep, who: Supervisor, request: Request,
-    since: dt.datetime | None = None,
+    since: Annotated[ApiDateTime | None, Query()] = None,
     actor: Annotated[str | None, Query(max_length=120)] = None,
     object_type: Annotated[str | None, Query(max_length=40, description="default: case")] = "case",
     format: Annotated[str, Query(pattern="^(csv|json)$")] = "csv",
@@ -307,6 +307,8 @@ def activity(
 ) -> dict[str, Any]:
     from intake.activity import activity_summary
 
+    if end < start:
+        raise Invalid("end must not be before start", code="dates_order")
     return activity_summary(db_url, start, end)
 
 

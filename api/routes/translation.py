@@ -779,7 +779,8 @@ async def import_memory(request: Request, principal: EditorPrincipal, db_url: Db
     return {"format": "tmx", **report.to_public()}
 
 
-@router.get("/v1/translation/memory/export")
+@router.get("/v1/translation/memory/export", response_class=Response,
+            responses={200: {"content": {"application/x-tmx+xml": {}}, "description": "TMX 1.4 file"}})
 def export_memory(request: Request, principal: TranslationPrincipal, db_url: DbUrlDep, source: str | None = None,
                   target: str | None = None, include_machine: bool = False):
     from translation.tmx import export_tmx
