@@ -59,7 +59,7 @@ class AskRequest(BaseModel):
     language: str | None = Field(None, description="UI language hint (ISO 639-1).")
     filters: dict | None = Field(None, description="Knowledge-base filters: source, path, ref, instrument_type, "
                                  "language, country, audience.")
-    as_of: date | None = Field(None, description="Only texts in force on this date (YYYY-MM-DD).")
+    as_of: IsoDate | None = Field(None, description="Only texts in force on this date (YYYY-MM-DD).")
     engine: Literal["extractive", "llm"] | None = None
     stream: bool = False
 
