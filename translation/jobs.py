@@ -333,7 +333,11 @@ def run_job(settings, db_url: str, job_id: str, *, chat_model=None, overrides: d
             work.mkdir(exist_ok=True)
             named = work / name
             shutil.copyfile(input_path, named)
-            from translation.formats import open_document  # noqa: F401  (format errors surface below)
+            from translation.formats.limited import inspect_limited
+
+            # Read once under resource limits before the in-process parse: a hostile file is refused here
+            # (also for jobs created before the upload check, or recovered after a restart).
+            inspect_limited(named, settings)
 
             # Per-job and per-file wall-clock limits: whichever comes first.
             control = Control(cancelled=cancelled, deadline=min(deadline, time.monotonic() + file_limit))

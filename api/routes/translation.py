@@ -198,12 +198,13 @@ def _check_content_length(request: Request, settings, files: int = 1) -> None:
 
 
 def _inspect(path: Path, settings) -> int:
-    """Validate a document now (format, corruption, pages, characters) and return its characters."""
-    from translation.formats import open_document
+    """Validate a document now (format, corruption, pages, characters) and return its characters; read in
+    a separate resource-limited process (translation/formats/limited.py)."""
+    from translation.formats import format_of
+    from translation.formats.limited import inspect_limited
 
-    document = open_document(path, max_pages=settings.translation_max_pages,
-                             max_chars=settings.translation_max_file_chars)
-    return document.char_count
+    format_of(path.name)  # an unsupported extension is refused without starting a process
+    return inspect_limited(path, settings)
 
 
 # -- LibreTranslate-compatible -------------------------------------------------------------------------
