@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from assistant.ids import session_secret, valid_session_id
 from assistant.models import Inquiry, QuestionLog
 from assistant.schemas import INQUIRY_STATUSES, InquiryCreate, InquiryPublic
 from liaison import audit
@@ -72,7 +73,8 @@ class _Sealed:
         from intake.crypto import cipher_for
         from liaison.settings import get_settings
 
-        self.cipher = cipher_for(settings or get_settings())
+        self.settings = settings or get_settings()
+        self.cipher = cipher_for(self.settings)
 
     def get(self, row: Inquiry, field: str) -> str | None:
         value = getattr(row, field)
@@ -122,14 +124,17 @@ def create_inquiry(db_url: str, data: InquiryCreate | None = None, /, *, setting
     metrics.HANDOVERS.labels(data.source).inc()
     sealed = _Sealed(settings)
     with session_scope(db_url) as s:
+        # Only a conversation id this server issued attaches a conversation (a chosen or guessed id must
+        # not hand someone else's transcript to an inquiry).
+        session_id = data.session_id if valid_session_id(session_secret(sealed.settings), data.session_id) else None
         if data.transcript:
             transcript = [{"role": m.role, "content": mask_pii(m.content)} for m in data.transcript]
-        elif data.session_id:
-            transcript = _session_transcript(s, data.session_id)
+        elif session_id:
+            transcript = _session_transcript(s, session_id)
         else:
             transcript = []
         now = datetime.now(UTC)
-        row = Inquiry(created_at=now, updated_at=now, status="open", session_id=data.session_id,
+        row = Inquiry(created_at=now, updated_at=now, status="open", session_id=session_id,
                       language=data.language, source=data.source)
         for field, value in (("name", data.name), ("email", data.email), ("phone", data.phone),
                              ("message", data.message),
@@ -141,7 +146,7 @@ def create_inquiry(db_url: str, data: InquiryCreate | None = None, /, *, setting
         row.reference = _reference(row)
         audit.record(s, actor="public" if data.source == "assistant" else data.source, role="public",
                      action="inquiry.create", object_type="inquiry", object_id=row.reference,
-                     detail={"session_id": data.session_id, "language": data.language})
+                     detail={"session_id": session_id, "language": data.language})
         s.flush()
         return _public(row, reveal=False, sealed=sealed)
 
