@@ -178,3 +178,25 @@ class JsonBodyGuard:
     @staticmethod
     async def _refuse(scope, receive, send, response):
         await response(scope, receive, send)
+
+
+def cap_upload(request: Request, limit_bytes: int, setting: str) -> None:
+    """Refuse a request body past `limit_bytes` with 413 naming `setting`: at once from its Content-Length,
+    else while it streams in (chunked uploads), before the multipart parser has spooled it all. Call it
+    before `await request.form()` / `request.body()`."""
+    message = f"upload larger than the limit of {limit_bytes / 1_048_576:g} MB (setting {setting})"
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit_bytes:
+        raise HTTPException(413, message)
+    receive = request._receive  # Starlette keeps the ASGI receive channel here
+    seen = 0
+
+    async def capped_receive():
+        nonlocal seen
+        event = await receive()
+        seen += len(event.get("body", b""))
+        if seen > limit_bytes:
+            raise HTTPException(413, message)
+        return event
+
+    request._receive = capped_receive

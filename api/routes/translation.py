@@ -25,7 +25,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import DbUrlDep, PrincipalDep, SettingsDep
-from api.validation import IdPath, OffsetQuery, json_object
+from api.validation import IdPath, OffsetQuery, cap_upload, json_object
 from liaison.accounts import ANONYMOUS, Principal, principal_for_token
 
 router = APIRouter(tags=["translation"])
@@ -188,6 +188,13 @@ async def _save_upload(upload, settings, directory: Path) -> Path:
     if size == 0:
         raise _LtFailure(400, f"{name}: the file is empty")
     return target
+
+
+def _cap_file_upload(request: Request) -> None:
+    """One file (memory, glossary, XLIFF): refused past the per-file limit, also when sent chunked."""
+    settings = request.app.state.settings
+    cap_upload(request, int(settings.translation_max_file_mb * 1024 * 1024) + (1 << 20),
+               "LIAISON_TRANSLATION_MAX_FILE_MB")
 
 
 def _check_content_length(request: Request, settings, files: int = 1) -> None:
@@ -588,6 +595,7 @@ async def job_file_reimport(job_id: str, file_id: IdPath, request: Request, prin
                             else "the job is still running")
     if all(f["id"] != file_id for f in job["files"]):
         raise HTTPException(404, "no such file in this job")
+    _cap_file_upload(request)
     form = await request.form()
     upload = form.get("file")
     if upload is None or not hasattr(upload, "read"):
@@ -634,6 +642,7 @@ async def post_glossary(request: Request, principal: EditorPrincipal, db_url: Db
     from translation.glossary_store import save_terms
 
     content_type = request.headers.get("content-type", "")
+    _cap_file_upload(request)
     try:
         if "multipart" in content_type:
             form = await request.form()
@@ -756,6 +765,7 @@ async def import_memory(request: Request, principal: EditorPrincipal, db_url: Db
     from translation.tmx import import_tmx
     from translation.xliff import import_xliff
 
+    _cap_file_upload(request)
     form = await request.form()
     upload = form.get("file")
     if upload is None or not hasattr(upload, "read"):
