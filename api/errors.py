@@ -48,8 +48,12 @@ def is_libretranslate(path: str) -> bool:
         or path.startswith("/download_file/")
 
 
-def error_json(path: str, status_code: int, detail, headers: dict | None = None) -> JSONResponse:
-    """The error answer for `path` in the shape its route family uses."""
+def error_json(path: str, status_code: int, detail, headers: dict | None = None, settings=None) -> JSONResponse:
+    """The error answer for `path` in the shape its route family uses; server paths in the message are
+    replaced by the name of the setting that configures them (liaison.redact)."""
+    from liaison.redact import redact_detail
+
+    detail = redact_detail(detail, settings)
     if is_libretranslate(path):
         message = detail if isinstance(detail, str) else (detail.get("message") if isinstance(detail, dict)
                                                           else None) or str(detail)
@@ -94,7 +98,8 @@ def install(app: FastAPI) -> None:
             from starlette.responses import Response
 
             return Response(status_code=exc.status_code, headers=headers)
-        return error_json(request.url.path, exc.status_code, exc.detail, headers or None)
+        return error_json(request.url.path, exc.status_code, exc.detail, headers or None,
+                          settings=request.app.state.settings)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):

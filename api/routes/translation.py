@@ -35,8 +35,10 @@ MAX_TEXT_ITEMS = 200
 
 # -- helpers -------------------------------------------------------------------------------------------
 
-def _lt_error(code: int, message: str) -> JSONResponse:
-    return JSONResponse(status_code=code, content={"error": message})
+def _lt_error(code: int, message: str, settings=None) -> JSONResponse:
+    from liaison.redact import redact_paths
+
+    return JSONResponse(status_code=code, content={"error": redact_paths(message, settings)})
 
 
 class _LtFailure(Exception):
@@ -258,7 +260,7 @@ async def lt_translate(request: Request, db_url: DbUrlDep):
     except _LtFailure as exc:
         return _lt_error(exc.code, exc.message)
     except TranslationError as exc:
-        return _lt_error(exc.status_code, str(exc))
+        return _lt_error(exc.status_code, str(exc), request.app.state.settings)
 
     def detected(result) -> dict:
         if result.detected is None:
@@ -388,7 +390,7 @@ async def lt_translate_file(request: Request, db_url: DbUrlDep):
     except _LtFailure as exc:
         return _lt_error(exc.code, exc.message)
     except TranslationError as exc:
-        return _lt_error(exc.status_code, str(exc))
+        return _lt_error(exc.status_code, str(exc), request.app.state.settings)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
