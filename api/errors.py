@@ -43,6 +43,11 @@ LIBRETRANSLATE_ERROR_SCHEMA = {
 }
 
 
+def is_openai(path: str) -> bool:
+    """OpenAI-compatible routes (api/routes/openai_compat.py) answer errors in OpenAI's shape."""
+    return path in ("/v1/models", "/v1/embeddings", "/v1/chat/completions") or path.startswith("/v1/models/")
+
+
 def is_libretranslate(path: str) -> bool:
     return path in ("/translate", "/detect", "/languages", "/frontend/settings", "/translate_file", "/suggest") \
         or path.startswith("/download_file/")
@@ -54,6 +59,10 @@ def error_json(path: str, status_code: int, detail, headers: dict | None = None,
     from liaison.redact import redact_detail
 
     detail = redact_detail(detail, settings)
+    if is_openai(path):
+        from api.openai_errors import error_response
+
+        return error_response(status_code, detail if isinstance(detail, str) else str(detail), headers=headers)
     if is_libretranslate(path):
         message = detail if isinstance(detail, str) else (detail.get("message") if isinstance(detail, dict)
                                                           else None) or str(detail)
@@ -124,11 +133,14 @@ def declare_errors(schema: dict) -> dict:
     components["LibreTranslateError"] = LIBRETRANSLATE_ERROR_SCHEMA
     for path, item in schema.get("paths", {}).items():
         ref = "#/components/schemas/" + ("LibreTranslateError" if is_libretranslate(path) else "Error")
-        content = {"application/json": {"schema": {"$ref": ref}}}
         for method, operation in item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             responses = operation["responses"]
+            if is_openai(path):  # their own error model, declared by the route (api/openai_errors.py)
+                ref = responses.get("400", {}).get("content", {}).get("application/json", {}).get("schema", {}).get(
+                    "$ref", ref)
+            content = {"application/json": {"schema": {"$ref": ref}}}
             for code, response in list(responses.items()):
                 if code[:1] in ("4", "5"):
                     media = response.setdefault("content", {})

@@ -147,6 +147,7 @@ def test_every_operation_declares_the_error_shape(env):
         for method, operation in item.items():
             responses = operation["responses"]
             assert "4XX" in responses and "5XX" in responses, (method, path)
-            expected = "LibreTranslateError" if path in ("/translate", "/detect") else "Error"
+            expected = "LibreTranslateError" if path in ("/translate", "/detect") else \
+                "OpenAIErrorBody" if path.startswith(("/v1/models", "/v1/embeddings", "/v1/chat/")) else "Error"
             assert responses["4XX"]["content"]["application/json"]["schema"]["$ref"].endswith(expected)
 
