@@ -149,7 +149,7 @@ def declare_errors(schema: dict) -> dict:
                     declared = media.get("application/json", {}).get("schema", {})
                     if not declared or declared.get("$ref", "").endswith("/HTTPValidationError"):
                         media["application/json"] = {"schema": {"$ref": ref}}
-                    else:
+                    elif declared.get("$ref") != ref:
                         media["application/json"] = {"schema": {"anyOf": [declared, {"$ref": ref}]}}
             responses.setdefault("4XX", {"description": "Client error", "content": content})
             responses.setdefault("5XX", {"description": "Server error or service unavailable", "content": content})
