@@ -152,6 +152,8 @@ def _change(func, reference: str, text: str, principal: Principal, request: Requ
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
     except InquiryStateError as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    except ValueError as exc:  # blank answer or reason (only spaces): found by schemathesis as a 500
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from exc
 
 
 @router.post("/v1/inquiries/{reference}/answer", response_model=InquiryPublic, tags=["inquiries"])

@@ -151,3 +151,10 @@ def test_every_operation_declares_the_error_shape(env):
                 "OpenAIErrorBody" if path.startswith(("/v1/models", "/v1/embeddings", "/v1/chat/")) else "Error"
             assert responses["4XX"]["content"]["application/json"]["schema"]["$ref"].endswith(expected)
 
+
+
+def test_blank_inquiry_answer_or_reason_is_422(env):
+    client, headers, _ = env
+    reference = client.post("/v1/inquiries", json={"message": "aidez-moi"}).json()["reference"]
+    assert client.post(f"/v1/inquiries/{reference}/close", json={"reason": "   "}, headers=headers).status_code == 422
+    assert client.post(f"/v1/inquiries/{reference}/answer", json={"message": " \t "}, headers=headers).status_code == 422
