@@ -153,7 +153,7 @@ def _change(func, reference: str, text: str, principal: Principal, request: Requ
     except InquiryStateError as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
     except ValueError as exc:  # blank answer or reason (only spaces): found by schemathesis as a 500
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from exc
+        raise HTTPException(422, str(exc)) from exc
 
 
 @router.post("/v1/inquiries/{reference}/answer", response_model=InquiryPublic, tags=["inquiries"])
