@@ -5,11 +5,11 @@ from __future__ import annotations
 import importlib
 import logging
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
 
+from api.errors import install as install_error_handling
+from api.validation import JsonBodyGuard
 from liaison.settings import Settings, get_settings
 
 log = logging.getLogger("liaison.api")
@@ -41,6 +41,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from api.observability import ObservabilityMiddleware, configure_logging
 
     configure_logging(settings.log_level, settings.log_format)
+    # One validation layer and one error shape (api/validation.py, api/errors.py); added before CORS so
+    # that its refusals carry the CORS headers too.
+    app.add_middleware(JsonBodyGuard, settings=settings)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -48,19 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Session-Id"],
     )
 
-    @app.exception_handler(RequestValidationError)
-    async def _validation_error(_request: Request, exc: RequestValidationError):
-        # 422 with readable messages; never echo huge inputs back.
-        errors = [
-            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))[:300], "type": e.get("type")}
-            for e in exc.errors()[:20]
-        ]
-        return JSONResponse(status_code=422, content={"detail": errors})
-
-    @app.exception_handler(Exception)
-    async def _unexpected(_request: Request, exc: Exception):
-        log.exception("unhandled error")
-        return JSONResponse(status_code=500, content={"detail": "internal error; the incident was logged"})
+    install_error_handling(app)
 
     for name in ROUTER_MODULES:
         module = importlib.import_module(name)

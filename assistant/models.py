@@ -59,9 +59,10 @@ class Inquiry(Base):
     session_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     source: Mapped[str] = mapped_column(String(20), default="assistant")
-    name: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
-    phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # Personal fields hold Fernet tokens (assistant/inquiries.py), longer than the values: Text.
+    name: Mapped[str | None] = mapped_column(Text, nullable=True)
+    email: Mapped[str | None] = mapped_column(Text, nullable=True)
+    phone: Mapped[str | None] = mapped_column(Text, nullable=True)
     message: Mapped[str | None] = mapped_column(Text, nullable=True)        # as written (revealable)
     message_masked: Mapped[str | None] = mapped_column(Text, nullable=True)
     transcript: Mapped[str] = mapped_column(Text, default="[]")             # JSON, masked

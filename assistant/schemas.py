@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from liaison.timeutil import IsoDate, UtcDateTime
 
 # ISO 639-1 codes the assistant knows how to detect or be told (UI hint); others are refused with the list.
 KNOWN_LANGUAGES = ("fr", "en", "es", "de", "it", "pt", "nl", "pl", "ro", "ar", "tr", "ru", "zh", "uk")
@@ -59,7 +59,7 @@ class AskRequest(BaseModel):
     language: str | None = Field(None, description="UI language hint (ISO 639-1).")
     filters: dict | None = Field(None, description="Knowledge-base filters: source, path, ref, instrument_type, "
                                  "language, country, audience.")
-    as_of: date | None = Field(None, description="Only texts in force on this date (YYYY-MM-DD).")
+    as_of: IsoDate | None = Field(None, description="Only texts in force on this date (YYYY-MM-DD).")
     engine: Literal["extractive", "llm"] | None = None
     stream: bool = False
 
@@ -155,8 +155,8 @@ class InquiryPublic(BaseModel):
     reference: str
     id: int
     status: Literal["open", "answered", "closed"]
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
+    created_at: UtcDateTime | None = None
+    updated_at: UtcDateTime | None = None
     session_id: str | None = None
     language: str | None = None
     source: str | None = None

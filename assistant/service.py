@@ -19,7 +19,7 @@ from assistant.evidence import Evidence, assess
 from assistant.extractive import extractive_engine
 from assistant.followup import resolve
 from assistant.guard import scrub_contacts, screen_question, wants_human
-from assistant.ids import new_id, new_session_id
+from assistant.ids import new_id, new_session_id, session_secret, valid_session_id
 from assistant.language import ANSWER_LANGUAGES, LanguageGuess, detect_language
 from assistant.messages import msg
 from assistant.models import QuestionLog
@@ -108,6 +108,12 @@ class AssistantService:
         detect_language("Je travaille à l'étranger, suis-je couvert ?")
 
     # --- conversation memory ----------------------------------------------------------------------
+    def _conversation_secret(self) -> bytes:
+        secret = getattr(self, "_session_secret", None)
+        if secret is None:
+            secret = self._session_secret = session_secret(self.settings)
+        return secret
+
     def _session_turns(self, session_id: str) -> list[QuestionLog]:
         limit = self.settings.session_max_turns
         if limit <= 0:
@@ -120,8 +126,12 @@ class AssistantService:
     # --- answering --------------------------------------------------------------------------------
     def ask(self, req: AskRequest, *, channel: str = "api", log_question: bool = True) -> AskResult:
         started = time.perf_counter()
-        session_id = req.session_id or new_session_id()
-        turns = self._session_turns(session_id) if req.session_id else []
+        # Only an id this server issued continues a conversation; any other (chosen, guessed, from another
+        # installation) starts a new one under a fresh id, and never reads another conversation.
+        secret = self._conversation_secret()
+        known = valid_session_id(secret, req.session_id)
+        session_id = req.session_id if known else new_session_id(secret)
+        turns = self._session_turns(session_id) if known else []
         screening = screen_question(req.question)
 
         if req.history:

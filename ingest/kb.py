@@ -17,6 +17,7 @@ import hashlib
 import logging
 import os
 import re
+import stat
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -104,6 +105,13 @@ class _Pending:
     existed: bool
 
 
+def _not_regular(path: Path) -> bool:
+    try:
+        return not stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return True
+
+
 class KnowledgeBase:
     def __init__(self, settings) -> None:
         from ingest.embeddings import get_embeddings
@@ -183,9 +191,11 @@ class KnowledgeBase:
         if root.is_file():
             yield root
             return
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in sorted(filenames):
+        for dirpath, dirnames, filenames in os.walk(root):  # (os.walk never descends into a linked folder)
+            # Linked folders are listed with the files, so the run reports them as refused.
+            links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in links)
+            for name in sorted(filenames + links):
                 yield Path(dirpath) / name
 
     def _ignored(self, name: str) -> bool:
@@ -227,6 +237,11 @@ class KnowledgeBase:
                 key = file_key(src, rel)
                 if progress:
                     progress(rel)
+                if _not_regular(file):
+                    # lstat: a link to /etc/passwd (or a linked folder) must not be indexed and made searchable.
+                    report.outcomes.append(FileOutcome(rel, "skipped", reason="symbolic link or special file "
+                                                       "refused: ingest reads regular files inside the folder only"))
+                    continue
                 if self._ignored(file.name):
                     report.outcomes.append(FileOutcome(rel, "skipped", reason="ignored (metadata or hidden file)"))
                     continue

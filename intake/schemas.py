@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from liaison.timeutil import UtcDateTime
 
 # Structural ceiling for any text: business limits are lower and reported in FR/EN.
 _MAX = 20_000
@@ -185,8 +186,8 @@ class CaseRow(BaseModel):
     deadline_on: dt.date | None = None
     assigned_to: str | None = None
     team: str | None = None
-    submitted_at: dt.datetime | None = None
-    updated_at: dt.datetime | None = None
+    submitted_at: UtcDateTime | None = None
+    updated_at: UtcDateTime | None = None
     clock_paused: bool = False
 
 
@@ -205,9 +206,9 @@ class CasePublic(BaseModel):
     case_type: str
     status: str
     version: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    submitted_at: dt.datetime | None = None
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+    submitted_at: UtcDateTime | None = None
     home_country: str | None = None
     work_country: str | None = None
     person_status: str | None = None

@@ -5,7 +5,6 @@ DELETE on the table (see migration core_0002), so the record cannot be rewritten
 """
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable
@@ -16,6 +15,7 @@ from typing import Any
 from sqlalchemy import DateTime, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from liaison import csvsafe
 from liaison.db import Base, session_scope
 from liaison.pii import mask_pii
 
@@ -96,7 +96,7 @@ def entries(
 def export_csv(records: Iterable[AuditRecord]) -> str:
     """Supervisor export (one row per entry)."""
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = csvsafe.writer(buf)  # actor names, object ids and details come from users
     w.writerow(["id", "at", "actor", "role", "action", "object_type", "object_id", "source_ip", "detail"])
     for r in records:
         w.writerow([r.id, r.at.isoformat(), r.actor, r.role, r.action, r.object_type, r.object_id,

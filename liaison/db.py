@@ -7,6 +7,7 @@ independently; `migrate()` upgrades all heads.
 """
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from collections.abc import Iterator
@@ -34,6 +35,16 @@ class Base(DeclarativeBase):
 
 
 _engines: dict[str, Engine] = {}
+
+
+def private_sqlite_file(path: Path) -> None:
+    """The database holds personal data: the file exists with mode 0600 before SQLite opens it (SQLite
+    gives its -wal and -shm files the database's mode), and a file left readable by others is fixed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists() and file.stat().st_mode & 0o077:
+            os.chmod(file, 0o600)
 _lock = threading.Lock()
 
 
@@ -53,7 +64,7 @@ def get_engine(url: str) -> Engine:
             if url.startswith("sqlite"):
                 path = url.split("///", 1)[-1]
                 if path and path != ":memory:":
-                    Path(path).parent.mkdir(parents=True, exist_ok=True)
+                    private_sqlite_file(Path(path))
                 engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
                 event.listen(engine, "connect", _sqlite_pragmas)
             else:

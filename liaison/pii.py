@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["nir_is_valid", "iban_is_valid", "siret_is_valid", "mask_pii", "normalize_identifier"]
+__all__ = ["nir_is_valid", "iban_is_valid", "siret_is_valid", "mask_pii", "mask_names", "normalize_identifier"]
 
 
 def normalize_identifier(value: str) -> str:
@@ -92,3 +92,21 @@ def mask_pii(text: str) -> str:
     text = _NIR.sub("[nir]", text)
     text = _PHONE.sub(_phone, text)
     return text
+
+
+# A name introduced in free text ("je m'appelle Claire Martin", "Madame Martin", "my name is ...").
+_NAME_INTRO = re.compile(
+    r"(?i:\b(je m'appelle|je m’appelle|mon nom est|my name is|madame|monsieur|mme\.?|mlle\.?|mr\.?|mrs\.?|ms\.?|m\.)"
+    r")(\s+)((?:[A-ZÀ-Ý][\w'’\-]+)(?:\s+[A-ZÀ-Ý][\w'’\-]+){0,2})")
+
+
+def mask_names(text: str, *names: str | None) -> str:
+    """Replace the given person names (each word of two letters or more, any case) and names introduced
+    by a salutation or "my name is" with `[name]`. For masked views of free text that `mask_pii` alone
+    leaves readable (names are not patterns)."""
+    if not text:
+        return text
+    words = {w for name in names if name for w in re.split(r"[\s,;]+", name) if len(w.strip(".-'")) >= 2}
+    for word in sorted(words, key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", "[name]", text, flags=re.IGNORECASE)
+    return _NAME_INTRO.sub(lambda m: f"{m.group(1)}{m.group(2)}[name]", text)

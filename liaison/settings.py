@@ -56,6 +56,14 @@ class CoreSettings(BaseSettings):
     embeddings_max_input_tokens: int = Field(
         4096, ge=16, le=65536, description="Model tokens per text (texts over 512 tokens are embedded in windows).")
     embeddings_max_request_tokens: int = Field(16384, ge=16, le=1_000_000, description="Model tokens per request.")
+    api_max_json_bytes: int = Field(
+        20_000_000, gt=0, description="Largest JSON request body on any route (413 beyond); route families keep "
+        "their own tighter limits (e.g. LIAISON_INTAKE_MAX_BODY_BYTES).")
+    parse_cpu_seconds: int = Field(60, ge=1, description="CPU seconds allowed to read one uploaded file (separate "
+                                   "process; a decompression bomb is refused past it).")
+    parse_memory_mb: int = Field(1024, ge=128, description="Memory (address space, MB) allowed to read one uploaded file.")
+    parse_wall_seconds: float = Field(120, gt=0, description="Wall-clock seconds allowed to read one uploaded file.")
+    api_max_json_depth: int = Field(64, ge=2, le=500, description="Deepest nesting of a JSON request body (400 beyond).")
 
     @field_validator("log_level")
     @classmethod

@@ -38,6 +38,9 @@ class ReturnFileError(Exception):
         self.issues = issues
         super().__init__("; ".join(str(i) for i in issues[:3]))
 
+    def __reduce__(self):  # rebuilt from its issues when it crosses a process boundary (liaison.sandbox)
+        return type(self), (self.issues,)
+
 
 class ReturnTooLarge(ReturnFileError):
     """Refused by size before reading the content."""

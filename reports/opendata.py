@@ -6,11 +6,11 @@ of persons can be singled out.
 """
 from __future__ import annotations
 
-import csv
 import io
 import json
 from decimal import Decimal
 
+from liaison import csvsafe
 from reports import catalogue as cat
 from reports.aggregate import Cell, load_cells
 from reports.schemas import OpenDataPublic, OpenDataRow
@@ -65,7 +65,7 @@ def export_json(db_url: str, year: int, threshold: int) -> bytes:
 def export_csv(db_url: str, year: int, threshold: int) -> bytes:
     data = open_data(db_url, year, threshold)
     buf = io.StringIO(newline="")
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = csvsafe.writer(buf, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in data.rows:
         values = row.model_dump()

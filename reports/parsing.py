@@ -9,6 +9,7 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -208,7 +209,7 @@ def parse_xlsx(content: bytes, *, year: int, max_unpacked_mb: float) -> ParsedFi
                 found = _find_header(book, path)
                 if found is not None:
                     candidates.append((title, path, *found))
-        except (KeyError, ValueError, IndexError, zipfile.BadZipFile, ET.ParseError) as exc:
+        except (KeyError, ValueError, IndexError, zipfile.BadZipFile, zlib.error, EOFError, ET.ParseError) as exc:
             raise ReturnFileError([ReturnIssue("unsupported_format", f"the workbook cannot be read ({exc})")]) from None
         if not candidates:
             raise ReturnFileError([ReturnIssue(
@@ -240,7 +241,8 @@ def parse_xlsx(content: bytes, *, year: int, max_unpacked_mb: float) -> ParsedFi
                 if any(v is not None and str(v).strip() for v in values[width:]):
                     cells["__extra__"] = True
                 rows.append(RawRow(number, cells))
-        except (ValueError, IndexError, ET.ParseError) as exc:
+        except (ValueError, IndexError, ET.ParseError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            # A damaged member (bad CRC, truncated stream) shows only once it is read past the header.
             raise ReturnFileError([ReturnIssue("unsupported_format", f"sheet {sheet!r} cannot be read ({exc})",
                                                None, sheet)]) from None
         if merged:

@@ -147,7 +147,10 @@ def import_return(
 
     try:
         file_format = sniff_format(content)
-        parsed = parse_file(content, year=year, max_unpacked_mb=settings.reports_max_unpacked_mb)
+        if file_format == "xlsx" and not synthetic:
+            parsed = _parse_limited(settings, content, year)
+        else:  # CSV reads line by line within the upload limit; synthetic returns are ours
+            parsed = parse_file(content, year=year, max_unpacked_mb=settings.reports_max_unpacked_mb)
         result = validate(parsed, year=year, branch=branch)
     except ReturnFileError as exc:
         if isinstance(exc, ReturnTooLarge):
@@ -158,6 +161,19 @@ def import_return(
     return _store(db_url, result, institution=institution, year=year, branch=branch, filename=filename,
                   sha=sha, size=len(content), submitter=submitter, synthetic=synthetic,
                   received_at=received_at or datetime.now(UTC), max_errors=settings.reports_max_errors)
+
+
+def _parse_limited(settings, content: bytes, year: int):
+    """An uploaded workbook is read in a separate process limited in CPU, memory and wall clock
+    (liaison.sandbox): a crafted XLSX costs at most the limits, never a server worker."""
+    from liaison.sandbox import Limits, ResourceLimitExceeded, run_limited
+
+    try:
+        return run_limited("reports.parsing:parse_file", content, year=year,
+                           max_unpacked_mb=settings.reports_max_unpacked_mb, limits=Limits.from_settings(settings),
+                           label="the workbook")
+    except ResourceLimitExceeded as exc:
+        raise ReturnFileError([ReturnIssue("unsupported_format", str(exc))]) from None
 
 
 def _issues_json(issues: list[ReturnIssue], limit: int) -> str:

@@ -1,11 +1,10 @@
 """Public shapes of the statistics API (`XCreate`/`XPublic` families)."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, Field, field_validator
 
 from reports import catalogue as cat
+from liaison.timeutil import UtcDateTime
 
 
 class ReturnIssuePublic(BaseModel):
@@ -46,7 +45,7 @@ class ReturnPublic(BaseModel):
     sha256: str
     size_bytes: int
     submitted_by: str
-    submitted_at: datetime
+    submitted_at: UtcDateTime
     synthetic: bool
     line_count: int = Field(description="Figures stored")
     skipped_lines: int = Field(description="Template lines left empty")
@@ -55,7 +54,7 @@ class ReturnPublic(BaseModel):
     errors: list[ReturnIssuePublic] = Field(description="The first errors (see error_count for all)")
     warnings: list[ReturnIssuePublic]
     replaces_id: int | None = Field(None, description="The version this one replaced")
-    superseded_at: datetime | None = None
+    superseded_at: UtcDateTime | None = None
     unchanged: bool = Field(False, description="True when this exact file had already been submitted: nothing "
                             "was changed (imports are idempotent)")
 

@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from liaison.csvsafe import formula_like
 from reports import catalogue as cat
 from reports.errors import ReturnIssue
 from reports.parsing import ParsedFile, RawRow
@@ -70,7 +71,8 @@ def _is_formula(raw: Any) -> bool:
     if raw is None:
         return False
     if isinstance(raw, str):
-        return raw.lstrip().startswith("=") and len(raw.strip()) > 1
+        # = + - @ tab CR: what a spreadsheet would evaluate when the data is exported again (liaison.csvsafe)
+        return formula_like(raw) and len(raw.strip()) > 1
     # reports.xlsx.Formula (and openpyxl's formula objects, should a caller pass them)
     return type(raw).__name__ in ("Formula", "ArrayFormula", "DataTableFormula")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import secrets
 import shutil
@@ -85,9 +86,11 @@ def create_job(settings, db_url: str, *, owner_id: int | None, owner: str, files
             name = safe_name(upload.name)
             kept = folder / "in" / f"{position:02d}-{name}"
             shutil.move(str(upload.path), kept)
+            from liaison.sealed_files import seal
             from translation.formats import format_of
 
-            s.add(JobFile(job_id=job_id, position=position, name=name, fmt=format_of(name), size_bytes=kept.stat().st_size,
+            size = seal(settings, kept)  # the uploaded document is kept encrypted (personal data)
+            s.add(JobFile(job_id=job_id, position=position, name=name, fmt=format_of(name), size_bytes=size,
                           status="queued", input_path=str(kept), flag_counts="{}"))
     return job_id
 
@@ -332,8 +335,17 @@ def run_job(settings, db_url: str, job_id: str, *, chat_model=None, overrides: d
             work = out_dir / f".{position:02d}"
             work.mkdir(exist_ok=True)
             named = work / name
-            shutil.copyfile(input_path, named)
-            from translation.formats import open_document  # noqa: F401  (format errors surface below)
+            from liaison.sealed_files import read_sealed
+
+            # Decrypted only into the work folder, removed when the file is done (finally below).
+            fd = os.open(named, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(read_sealed(settings, Path(input_path)))
+            from translation.formats.limited import inspect_limited
+
+            # Read once under resource limits before the in-process parse: a hostile file is refused here
+            # (also for jobs created before the upload check, or recovered after a restart).
+            inspect_limited(named, settings)
 
             # Per-job and per-file wall-clock limits: whichever comes first.
             control = Control(cancelled=cancelled, deadline=min(deadline, time.monotonic() + file_limit))

@@ -12,6 +12,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from api.deps import DbUrlDep, RateLimitedPrincipal, SettingsDep, require_role
+from api.validation import MAX_OFFSET
 from assistant.schemas import (AskRequest, AskResponse, FeedbackCreate, InquiryAnswer, InquiryClose, InquiryCreate,
                                InquiryPublic, Message)
 from liaison.accounts import Principal
@@ -104,22 +105,23 @@ class InquiryCreated(BaseModel):
 
 @router.post("/v1/inquiries", status_code=201, response_model=InquiryCreated, tags=["inquiries"],
              summary="Hand over to a person (creates an inquiry with the conversation)")
-def create_inquiry(body: InquiryCreate, db_url: DbUrlDep, _principal: RateLimitedPrincipal) -> InquiryCreated:
+def create_inquiry(body: InquiryCreate, settings: SettingsDep, db_url: DbUrlDep,
+                   _principal: RateLimitedPrincipal) -> InquiryCreated:
     """Give `session_id` (the server attaches the masked conversation) or a `transcript`, and contact details
     so an officer can reply. Returns the reference to quote (INQ-YYYY-NNNNNN)."""
     from assistant.inquiries import create_inquiry as create
 
-    inquiry = create(db_url, body)
+    inquiry = create(db_url, body, settings=settings)
     return InquiryCreated(reference=inquiry.reference, id=inquiry.id, status=inquiry.status)
 
 
 @router.get("/v1/inquiries", response_model=list[InquiryPublic], tags=["inquiries"], summary="Inquiry queue (staff)")
-def list_inquiries(db_url: DbUrlDep, principal: Principal = Officer,
+def list_inquiries(db_url: DbUrlDep, settings: SettingsDep, principal: Principal = Officer,
                    status_: Literal["open", "answered", "closed"] | None = Query(None, alias="status"),
-                   limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> list[InquiryPublic]:
+                   limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=MAX_OFFSET)) -> list[InquiryPublic]:
     from assistant.inquiries import list_inquiries as list_
 
-    return list_(db_url, status_, limit=limit, offset=offset)
+    return list_(db_url, status_, limit=limit, offset=offset, settings=settings)
 
 
 def _client_ip(request: Request) -> str:
@@ -128,14 +130,14 @@ def _client_ip(request: Request) -> str:
 
 @router.get("/v1/inquiries/{reference}", response_model=InquiryPublic, tags=["inquiries"],
             summary="One inquiry (masked; reveal=true shows personal data and is audited)")
-def get_inquiry(reference: str, request: Request, db_url: DbUrlDep, principal: Principal = Officer,
+def get_inquiry(reference: str, request: Request, db_url: DbUrlDep, settings: SettingsDep, principal: Principal = Officer,
                 reveal: bool = False) -> InquiryPublic:
     from assistant.inquiries import InquiryNotFound, get_inquiry as get
 
     if reveal and principal.role not in ("officer", "supervisor", "admin"):
         raise HTTPException(status.HTTP_403_FORBIDDEN, f"role {principal.role!r} may not reveal personal data")
     try:
-        return get(db_url, reference, reveal=reveal, actor=principal, source_ip=_client_ip(request))
+        return get(db_url, reference, reveal=reveal, actor=principal, source_ip=_client_ip(request), settings=settings)
     except InquiryNotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
 
@@ -144,11 +146,14 @@ def _change(func, reference: str, text: str, principal: Principal, request: Requ
     from assistant.inquiries import InquiryNotFound, InquiryStateError
 
     try:
-        return func(db_url, reference, text, principal, source_ip=_client_ip(request))
+        return func(db_url, reference, text, principal, source_ip=_client_ip(request),
+                    settings=request.app.state.settings)
     except InquiryNotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
     except InquiryStateError as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    except ValueError as exc:  # blank answer or reason (only spaces): found by schemathesis as a 500
+        raise HTTPException(422, str(exc)) from exc
 
 
 @router.post("/v1/inquiries/{reference}/answer", response_model=InquiryPublic, tags=["inquiries"])

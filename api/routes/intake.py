@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, File, Form, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from api.deps import DbUrlDep, RateLimitedPrincipal, SettingsDep, require_role
+from api.validation import ApiDate, ApiDateTime, IdPath, date_query
 from intake.errors import Invalid
 from intake.http import ActorDep, IntakeRoute, ServiceDep, pick_lang
 from intake.schemas import (
@@ -71,8 +72,8 @@ def get_applicable(
     work: Annotated[str, Query(max_length=2, examples=["DE"], description="state or territory of work")],
     status: Annotated[str, Query(max_length=20, examples=["employed"],
                                  description="employed | self_employed (self-employed) | civil_servant | student | seafarer | flight_crew")],
-    start: Annotated[dt.date, Query(examples=["2026-01-01"])],
-    end: Annotated[dt.date, Query(examples=["2028-07-01"])],
+    start: Annotated[ApiDate, date_query(examples=["2026-01-01"])],
+    end: Annotated[ApiDate, date_query(examples=["2028-07-01"])],
     nationality: Annotated[str | None, Query(max_length=5, description="ISO code or group fr|eu|third")] = None,
     previous_months: Annotated[float, Query(ge=0, le=600)] = 0.0,
     lang: Annotated[str | None, Query(pattern="^(fr|en)$")] = None,
@@ -150,7 +151,7 @@ def list_cases(
     team: Annotated[str | None, Query(max_length=60)] = None,
     work_country: Annotated[str | None, Query(max_length=2)] = None,
     route: Annotated[str | None, Query(pattern="^(standard|exception|check|not_applicable)$")] = None,
-    deadline_before: dt.date | None = None,
+    deadline_before: Annotated[ApiDate | None, date_query()] = None,
     overdue: bool = False,
     q: Annotated[str | None, Query(max_length=100, description="reference, SIRET or employer name")] = None,
     sort: Annotated[str, Query(pattern="^(deadline|created|updated|reference)$")] = "deadline",
@@ -240,7 +241,7 @@ async def upload_attachment(
 
 @api.get("/cases/{reference}/attachments/{attachment_id}", summary="Download an attachment (read is audited)",
          response_class=Response)
-def download_attachment(reference: RefPath, attachment_id: int, service: ServiceDep, actor: ActorDep):
+def download_attachment(reference: RefPath, attachment_id: IdPath, service: ServiceDep, actor: ActorDep):
     meta, data = service.read_attachment(actor, reference, attachment_id)
     safe = "".join(c for c in meta["filename"] if c.isalnum() or c in "._-")[:100] or "attachment"
     return Response(data, media_type=meta["content_type"], headers={
@@ -276,7 +277,7 @@ def case_audit(reference: RefPath, db_url: DbUrlDep, who: Supervisor, request: R
          response_class=Response, responses={200: {"content": {"text/csv": {}, "application/json": {}}}})
 def audit_export(
     db_url: DbUrlDep, who: Supervisor, request: Request,
-    since: dt.datetime | None = None,
+    since: Annotated[ApiDateTime | None, Query()] = None,
     actor: Annotated[str | None, Query(max_length=120)] = None,
     object_type: Annotated[str | None, Query(max_length=40, description="default: case")] = "case",
     format: Annotated[str, Query(pattern="^(csv|json)$")] = "csv",
@@ -301,11 +302,13 @@ def reminders(service: ServiceDep, actor: ActorDep, _who: Supervisor) -> dict[st
 @api.get("/intake/activity", summary="Case activity for statistics (counts by type, outcome, country; processing days)")
 def activity(
     db_url: DbUrlDep, _who: StatsReader,
-    start: Annotated[dt.date, Query(examples=["2026-01-01"])],
-    end: Annotated[dt.date, Query(examples=["2026-12-31"])],
+    start: Annotated[ApiDate, date_query(examples=["2026-01-01"])],
+    end: Annotated[ApiDate, date_query(examples=["2026-12-31"])],
 ) -> dict[str, Any]:
     from intake.activity import activity_summary
 
+    if end < start:
+        raise Invalid("end must not be before start", code="dates_order")
     return activity_summary(db_url, start, end)
 
 

@@ -231,7 +231,12 @@ def _sources_text(response: AskResponse) -> str:
 
 @router.post("/v1/chat/completions", summary="OpenAI-compatible chat completions (answers cite their sources)",
              responses={200: {"model": ChatCompletion, "content": {"text/event-stream": {
-                 "schema": inline_schema(ChatCompletionChunk)}},
+                 # One schema per event (OpenAPI 3.2 `itemSchema`): its `data` is a chunk as JSON, or [DONE].
+                 "itemSchema": {"type": "object", "required": ["data"], "properties": {
+                     "event": {"type": "string"}, "id": {"type": "string"},
+                     "data": {"anyOf": [{"const": "[DONE]"}, {
+                         "type": "string", "contentMediaType": "application/json",
+                         "contentSchema": inline_schema(ChatCompletionChunk)}]}}}}},
                  "description": "A chat.completion, or with stream=true server-sent `data:` lines, each a "
                                 "chat.completion.chunk, ending with `data: [DONE]`."}, **ERROR_RESPONSES})
 async def chat_completions(body: ChatCompletionRequest, request: Request, db_url: DbUrlDep,

@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import ValidationError
 
 from api.deps import DbUrlDep, RateLimitedPrincipal, SettingsDep, require_role
+from api.validation import IdPath, YearPath, YearQuery
 from liaison.accounts import Principal
 from reports.schemas import OpenDataPublic, ReturnCreate, ReturnPublic
 
@@ -112,7 +113,7 @@ def _visible(principal: Principal, result: ReturnPublic) -> bool:
 @router.get("/v1/stats/returns", response_model=list[ReturnPublic], summary="Returns and their versions",
             description="Newest first. Institution accounts see their own institution's returns; statisticians, "
             "supervisors and administrators see all.")
-def list_returns(principal: ReaderPrincipal, db_url: DbUrlDep, year: int | None = None, branch: Branch | None = None,
+def list_returns(principal: ReaderPrincipal, db_url: DbUrlDep, year: YearQuery = None, branch: Branch | None = None,
                  status_filter: Literal["current", "superseded", "rejected"] | None = Query(None, alias="status"),
                  limit: int = Query(200, ge=1, le=2000)):
     from reports.returns import list_returns as service_list
@@ -125,7 +126,7 @@ def list_returns(principal: ReaderPrincipal, db_url: DbUrlDep, year: int | None 
 
 @router.get("/v1/stats/returns/{submission_id}", response_model=ReturnPublic,
             summary="One return: status and validation results (errors with sheet, line and column)")
-def get_return(submission_id: int, principal: ReaderPrincipal, db_url: DbUrlDep):
+def get_return(submission_id: IdPath, principal: ReaderPrincipal, db_url: DbUrlDep):
     from reports.returns import get_return as service_get
 
     result = service_get(db_url, submission_id)
@@ -137,7 +138,7 @@ def get_return(submission_id: int, principal: ReaderPrincipal, db_url: DbUrlDep)
 @router.get("/v1/stats/returns/{submission_id}/lines", summary="The figures stored from one return version",
             description="Each figure with the file, sheet and line it came from (any version, including "
                         "superseded ones).")
-def get_return_lines(submission_id: int, principal: ReaderPrincipal, db_url: DbUrlDep,
+def get_return_lines(submission_id: IdPath, principal: ReaderPrincipal, db_url: DbUrlDep,
                      limit: int = Query(1000, ge=1, le=100_000)) -> list[dict]:
     from reports.returns import get_return as service_get
     from reports.returns import return_lines
@@ -171,7 +172,7 @@ def get_template(branch: Branch, fmt: Literal["csv", "xlsx"], _caller: RateLimit
                         "Statisticians, supervisors and administrators.",
             response_class=Response, responses={200: {"content": {"text/html": {}, "application/pdf": {}}},
                                                 404: {"description": "No validated return for that year"}})
-async def get_report(year: int, fmt: Literal["html", "pdf"], request: Request, settings: SettingsDep,
+async def get_report(year: YearPath, fmt: Literal["html", "pdf"], request: Request, settings: SettingsDep,
                      db_url: DbUrlDep, _principal: StatisticianPrincipal,
                      lang: Literal["fr", "en"] = Query("fr", description="Edition: fr (default) or en")):
     from reports.render import report_bytes, report_filename
@@ -196,7 +197,7 @@ async def get_report(year: int, fmt: Literal["html", "pdf"], request: Request, s
                         "tied to them) suppressed.", response_class=Response,
             responses={200: {"model": OpenDataPublic, "content": {"text/csv": {}},
                              "description": "JSON as OpenDataPublic; CSV with the same columns"}})
-async def get_open_data(year: int, fmt: Literal["csv", "json"], settings: SettingsDep, db_url: DbUrlDep,
+async def get_open_data(year: YearPath, fmt: Literal["csv", "json"], settings: SettingsDep, db_url: DbUrlDep,
                         _caller: RateLimitedPrincipal):
     from reports.opendata import export_csv, export_json
 

@@ -26,6 +26,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import DbUrlDep, PrincipalDep, SettingsDep
+from api.validation import IdPath, OffsetQuery, cap_upload, json_object
 from liaison.accounts import ANONYMOUS, Principal, principal_for_token
 
 router = APIRouter(tags=["translation"])
@@ -45,8 +46,10 @@ def public_message(message: str) -> str:
     return _SERVER_PATH.sub(lambda m: m.group(0).rstrip("/").rsplit("/", 1)[-1] or "/", message)
 
 
-def _lt_error(code: int, message: str) -> JSONResponse:
-    return JSONResponse(status_code=code, content={"error": public_message(message)})
+def _lt_error(code: int, message: str, settings=None) -> JSONResponse:
+    from liaison.redact import redact_paths
+
+    return JSONResponse(status_code=code, content={"error": public_message(redact_paths(message, settings))})
 
 
 def is_lt_path(path: str) -> bool:
@@ -226,6 +229,13 @@ async def _save_upload(upload, settings, directory: Path) -> Path:
     return target
 
 
+def _cap_file_upload(request: Request) -> None:
+    """One file (memory, glossary, XLIFF): refused past the per-file limit, also when sent chunked."""
+    settings = request.app.state.settings
+    cap_upload(request, int(settings.translation_max_file_mb * 1024 * 1024) + (1 << 20),
+               "LIAISON_TRANSLATION_MAX_FILE_MB")
+
+
 def _check_content_length(request: Request, settings, files: int = 1) -> None:
     length = request.headers.get("content-length")
     limit = settings.translation_max_file_mb * 1024 * 1024 * files + (1 << 20)
@@ -234,12 +244,13 @@ def _check_content_length(request: Request, settings, files: int = 1) -> None:
 
 
 def _inspect(path: Path, settings) -> int:
-    """Validate a document now (format, corruption, pages, characters) and return its characters."""
-    from translation.formats import open_document
+    """Validate a document now (format, corruption, pages, characters) and return its characters; read in
+    a separate resource-limited process (translation/formats/limited.py)."""
+    from translation.formats import format_of
+    from translation.formats.limited import inspect_limited
 
-    document = open_document(path, max_pages=settings.translation_max_pages,
-                             max_chars=settings.translation_max_file_chars)
-    return document.char_count
+    format_of(path.name)  # an unsupported extension is refused without starting a process
+    return inspect_limited(path, settings)
 
 
 # -- LibreTranslate-compatible -------------------------------------------------------------------------
@@ -289,7 +300,7 @@ async def lt_translate(request: Request, db_url: DbUrlDep):
     except _LtFailure as exc:
         return _lt_error(exc.code, exc.message)
     except TranslationError as exc:
-        return _lt_error(exc.status_code, str(exc))
+        return _lt_error(exc.status_code, str(exc), request.app.state.settings)
 
     def detected(result) -> dict:
         if result.detected is None:
@@ -447,13 +458,13 @@ async def lt_translate_file(request: Request, db_url: DbUrlDep):
     except _LtFailure as exc:
         return _lt_error(exc.code, exc.message)
     except TranslationError as exc:
-        return _lt_error(exc.status_code, str(exc))
+        return _lt_error(exc.status_code, str(exc), request.app.state.settings)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
 @router.get("/download_file/{job_id}/{file_id}/{name}")
-def lt_download_file(job_id: str, file_id: int, name: str, request: Request, db_url: DbUrlDep):
+def lt_download_file(job_id: str, file_id: IdPath, name: str, request: Request, db_url: DbUrlDep):
     """The job id (128 random bits) is the capability: LibreTranslate clients download without a key."""
     from liaison import audit
 
@@ -626,7 +637,7 @@ def job_flags(job_id: str, principal: TranslationPrincipal, db_url: DbUrlDep, fl
 
 
 @router.get("/v1/translation/jobs/{job_id}/files/{file_id}/{kind}")
-def job_file_download(job_id: str, file_id: int, kind: str, request: Request, principal: TranslationPrincipal,
+def job_file_download(job_id: str, file_id: IdPath, kind: str, request: Request, principal: TranslationPrincipal,
                       db_url: DbUrlDep, version: str = "2.0"):
     if kind not in ("output", "report", "xliff"):
         raise HTTPException(404, "kind must be output, report or xliff")
@@ -639,7 +650,7 @@ def job_file_download(job_id: str, file_id: int, kind: str, request: Request, pr
 
 
 @router.post("/v1/translation/jobs/{job_id}/files/{file_id}/xliff")
-async def job_file_reimport(job_id: str, file_id: int, request: Request, principal: EditorPrincipal,
+async def job_file_reimport(job_id: str, file_id: IdPath, request: Request, principal: EditorPrincipal,
                             settings: SettingsDep, db_url: DbUrlDep):
     """Re-import a post-edited XLIFF: segments changed or marked reviewed/final go into the memory as
     confirmed (who = the caller), and the file's translated document is rebuilt with them."""
@@ -654,6 +665,7 @@ async def job_file_reimport(job_id: str, file_id: int, request: Request, princip
                             else "the job is still running")
     if all(f["id"] != file_id for f in job["files"]):
         raise HTTPException(404, "no such file in this job")
+    _cap_file_upload(request)
     form = await request.form()
     upload = form.get("file")
     if upload is None or not hasattr(upload, "read"):
@@ -709,6 +721,7 @@ async def post_glossary(request: Request, principal: EditorPrincipal, db_url: Db
     from translation.glossary_store import save_terms
 
     content_type = request.headers.get("content-type", "")
+    _cap_file_upload(request)
     try:
         if "multipart" in content_type:
             form = await request.form()
@@ -728,20 +741,27 @@ async def post_glossary(request: Request, principal: EditorPrincipal, db_url: Db
                     raise _LtFailure(422, f"{name}: not UTF-8 text; save the glossary as UTF-8") from None
                 glossary = parse_tsv(text, source, target, origin=name)
         else:
-            body = await request.json()
+            body = await json_object(request)
             source = _languages(body.get("source"), allow_auto=False, field="source")
             target = _languages(body.get("target"), allow_auto=False, field="target")
             glossary = Glossary(source, target)
             problems = []
-            for index, item in enumerate(body.get("terms") or []):
+            terms = body.get("terms") or []
+            if not isinstance(terms, list) or not all(isinstance(item, dict) for item in terms):
+                raise _LtFailure(422, "terms must be a list of objects {source, target, ...}")
+            for index, item in enumerate(terms):
                 term_source = str(item.get("source", "")).strip()
                 dnt = bool(item.get("do_not_translate"))
                 term_target = term_source if dnt else str(item.get("target", "")).strip()
                 if not term_source or not term_target:
                     problems.append(f"terms[{index}]: source and target (or do_not_translate) are required")
                     continue
-                glossary.add(GlossaryTerm(term_source, term_target, dnt, tuple(item.get("accept") or ()),
-                                          tuple(item.get("avoid") or ()), str(item.get("note", "")), "api"))
+                accept, avoid = item.get("accept") or [], item.get("avoid") or []
+                if not isinstance(accept, list) or not isinstance(avoid, list):
+                    problems.append(f"terms[{index}]: accept and avoid must be lists of strings")
+                    continue
+                glossary.add(GlossaryTerm(term_source, term_target, dnt, tuple(map(str, accept)),
+                                          tuple(map(str, avoid)), str(item.get("note", "")), "api"))
             if problems or not glossary.terms:
                 raise GlossaryError("invalid terms", problems or ["no terms given"])
     except _LtFailure as exc:
@@ -756,7 +776,7 @@ async def post_glossary(request: Request, principal: EditorPrincipal, db_url: Db
 
 
 @router.delete("/v1/translation/glossary/{term_id}")
-def delete_glossary_term(term_id: int, request: Request, principal: EditorPrincipal, db_url: DbUrlDep):
+def delete_glossary_term(term_id: IdPath, request: Request, principal: EditorPrincipal, db_url: DbUrlDep):
     from translation.glossary_store import delete_term
 
     if not delete_term(db_url, term_id):
@@ -770,7 +790,7 @@ def delete_glossary_term(term_id: int, request: Request, principal: EditorPrinci
 
 @router.get("/v1/translation/memory")
 def get_memory(request: Request, principal: TranslationPrincipal, db_url: DbUrlDep, source: str, target: str,
-               q: str | None = None, limit: int = 50, offset: int = 0, include_machine: bool = False):
+               q: str | None = None, limit: int = 50, offset: OffsetQuery = 0, include_machine: bool = False):
     """With `q`: the best matches for that sentence (exact, placeable, fuzzy, with scores);
     without: the stored entries of the pair."""
     from translation.memory import VALIDATED, entry_public
@@ -801,7 +821,7 @@ def get_memory(request: Request, principal: TranslationPrincipal, db_url: DbUrlD
 @router.post("/v1/translation/memory")
 async def confirm_memory(request: Request, principal: EditorPrincipal, db_url: DbUrlDep):
     """JSON {source, target, source_text, target_text}: a translator confirms a segment."""
-    body = await request.json()
+    body = await json_object(request)
     try:
         source = _languages(body.get("source"), allow_auto=False, field="source")
         target = _languages(body.get("target"), allow_auto=False, field="target")
@@ -824,6 +844,7 @@ async def import_memory(request: Request, principal: EditorPrincipal, db_url: Db
     from translation.tmx import import_tmx
     from translation.xliff import import_xliff
 
+    _cap_file_upload(request)
     form = await request.form()
     upload = form.get("file")
     if upload is None or not hasattr(upload, "read"):
@@ -848,7 +869,8 @@ async def import_memory(request: Request, principal: EditorPrincipal, db_url: Db
     return {"format": "tmx", **report.to_public()}
 
 
-@router.get("/v1/translation/memory/export")
+@router.get("/v1/translation/memory/export", response_class=Response,
+            responses={200: {"content": {"application/x-tmx+xml": {}}, "description": "TMX 1.4 file"}})
 def export_memory(request: Request, principal: TranslationPrincipal, db_url: DbUrlDep, source: str | None = None,
                   target: str | None = None, include_machine: bool = False):
     from translation.tmx import export_tmx

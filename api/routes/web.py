@@ -359,7 +359,8 @@ def _inquiry_page(request: Request, settings, db_url: str, user: Principal, refe
     lang = pick_language(request)
     t = translator(lang)
     try:
-        inquiry = inquiries.get_inquiry(db_url, reference, reveal=reveal, actor=user, source_ip=_client_ip(request))
+        inquiry = inquiries.get_inquiry(db_url, reference, reveal=reveal, actor=user, source_ip=_client_ip(request),
+                                         settings=settings)
     except inquiries.InquiryNotFound:
         return _console(request, settings, user, "console/error.html", 404, section="inquiries",
                         error_title=t("not_found_h"), error_text=reference)
@@ -383,7 +384,7 @@ def console_inquiries(request: Request, settings: SettingsDep, db_url: DbUrlDep,
         status = "open"
     error, rows = None, []
     try:
-        found = inquiries.list_inquiries(db_url, None if status == "all" else status)
+        found = inquiries.list_inquiries(db_url, None if status == "all" else status, settings=settings)
         rows = [views.inquiry_view(i, lang) for i in found]
     except Exception as exc:  # the queue page must say what is wrong rather than fail blank
         error = t("inquiries_unavailable", detail=type(exc).__name__)
@@ -423,9 +424,9 @@ def _inquiry_action(request: Request, settings, db_url: str, user: Principal, re
     t = translator(pick_language(request))
     try:
         if action == "answer":
-            inquiries.answer_inquiry(db_url, reference, text, user, source_ip=_client_ip(request))
+            inquiries.answer_inquiry(db_url, reference, text, user, source_ip=_client_ip(request), settings=settings)
         else:
-            inquiries.close_inquiry(db_url, reference, text, user, source_ip=_client_ip(request))
+            inquiries.close_inquiry(db_url, reference, text, user, source_ip=_client_ip(request), settings=settings)
     except inquiries.InquiryNotFound:
         return _console(request, settings, user, "console/error.html", 404, section="inquiries",
                         error_title=t("not_found_h"), error_text=reference)

@@ -167,7 +167,7 @@ async def inquiry_post(request: Request, settings: SettingsDep, principal: Princ
     try:
         created = await run_in_threadpool(
             create_inquiry, get_db_url(request), name=(form.get("name") or None), email=(form.get("email") or None),
-            message=message, language=lang, source="form")
+            message=message, language=lang, source="form", settings=request.app.state.settings)
     except ValueError as exc:
         return page(request, "inquiry_form.html", lang=lang, sent=None, status_code=422, error=str(exc)[:300])
     return page(request, "inquiry_form.html", lang=lang, sent=created.reference, error=None, status_code=201)
@@ -393,7 +393,7 @@ def console_queue(request: Request, settings: SettingsDep, service: ServiceDep, 
     inquiry_link = None
     result = {"items": [], "total": 0, "total_exact": True, "page": 1, "per_page": 50}
     if f["case_type"] == "inquiry":
-        inquiries = _inquiries(service.db_url, f["status"])
+        inquiries = _inquiries(service.db_url, f["status"], request.app.state.settings)
         if has_route(request.app, "/console/inquiries/{reference}"):
             inquiry_link = "/console/inquiries/"
     else:
@@ -418,13 +418,14 @@ def console_queue(request: Request, settings: SettingsDep, service: ServiceDep, 
                 today=dt.date.today(), open_states=OPEN_STATES, inquiries=inquiries, inquiry_link=inquiry_link)
 
 
-def _inquiries(db_url: str, status: str) -> list:
+def _inquiries(db_url: str, status: str, settings) -> list:
     try:
         from assistant.inquiries import list_inquiries
     except ImportError:
         return []
     try:
-        return list_inquiries(db_url, status if status in ("open", "answered", "closed") else None, limit=200)
+        return list_inquiries(db_url, status if status in ("open", "answered", "closed") else None, limit=200,
+                              settings=settings)
     except Exception:  # noqa: BLE001  (another module's table may not exist yet: show none)
         return []
 

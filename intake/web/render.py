@@ -65,6 +65,13 @@ def _fmt_date(value: Any) -> str:
 
 
 def csrf_token(request: Request) -> str:
+    """With a console session: the console's token, bound to that session (api.web.auth), so every
+    console form (inquiries and /console/cases alike) uses one mechanism. Without a session (public
+    forms): a double-submit cookie."""
+    from api.web import auth
+
+    if auth.session_value(request):
+        return auth.csrf_token(request.app.state.settings, request)
     token = request.cookies.get(CSRF_COOKIE)
     if not token or len(token) != 43:
         token = getattr(request.state, "new_csrf", None) or secrets.token_urlsafe(32)
@@ -73,6 +80,12 @@ def csrf_token(request: Request) -> str:
 
 
 def csrf_ok(request: Request, submitted: str | None) -> bool:
+    from api.web import auth
+
+    if not auth.same_origin(request):  # Origin/Referer of another site: refused whatever the token
+        return False
+    if auth.session_value(request):
+        return auth.csrf_ok(request.app.state.settings, request, submitted)
     cookie = request.cookies.get(CSRF_COOKIE)
     return bool(cookie and submitted and hmac.compare_digest(cookie, submitted))
 

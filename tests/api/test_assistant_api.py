@@ -132,3 +132,26 @@ def test_zz_anonymous_callers_are_rate_limited(api_server):
             if statuses[-1] == 429:
                 break
     assert statuses[-1] == 429 and 500 not in statuses
+
+
+def test_a_chosen_or_guessed_session_id_never_reads_another_conversation(api_server, agent):
+    """Issue 16, item 6: conversation ids are issued (and signed) by the server; any other id starts a new
+    conversation under a fresh id and attaches no transcript to an inquiry."""
+    from sqlalchemy import func, select
+
+    from assistant.models import QuestionLog
+    from liaison.db import session_scope
+
+    victim = agent.post("/v1/ask", json={"question": "Quel est l'organisme de liaison à Mayotte ?"}).json()["session_id"]
+    nonce = victim.split(".")[0]
+    for forged in ("3f1c2b7a9d", nonce, nonce + "." + "0" * 24, victim + "x"):
+        # (an authenticated caller, so the anonymous rate limit of earlier tests does not interfere)
+        answer = agent.post("/v1/ask", json={"question": "et pour la Polynésie ?", "session_id": forged})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["session_id"] not in (forged, victim)
+        created = agent.post("/v1/inquiries", json={"session_id": forged, "message": "aidez-moi"}).json()
+        officer = {"Authorization": f"Bearer {api_server.tokens['officer']}"}
+        inquiry = agent.get(f"/v1/inquiries/{created['reference']}", headers=officer).json()
+        assert inquiry["transcript"] == [] and inquiry["session_id"] is None
+    with session_scope(api_server.db_url) as s:
+        assert s.scalar(select(func.count()).select_from(QuestionLog).where(QuestionLog.session_id == victim)) == 1

@@ -200,7 +200,8 @@ def test_openapi_documents_the_openai_routes(anon):
     assert "input_type" in schemas["EmbeddingRequest"]["properties"]
     assert "citations" in schemas["ChatCompletion"]["properties"]
     chat = paths["/v1/chat/completions"]["post"]["responses"]
-    assert "citations" in chat["200"]["content"]["text/event-stream"]["schema"]["properties"]
+    event = chat["200"]["content"]["text/event-stream"]["itemSchema"]  # one schema per server-sent event
+    assert "citations" in event["properties"]["data"]["anyOf"][1]["contentSchema"]["properties"]
     assert chat["400"]["content"]["application/json"]["schema"]["$ref"].endswith("/OpenAIErrorBody")
     # Anonymous callers may list, rate-limited like /v1/ask (other tests of the session may have used
     # this IP's budget already: then the refusal is OpenAI-shaped).

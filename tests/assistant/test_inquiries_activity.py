@@ -59,13 +59,22 @@ def test_inquiry_needs_something_to_hand_over(db_url):
         create_inquiry(db_url, message="x", email="not-an-email")
 
 
-def test_inquiry_from_session_takes_the_masked_transcript(db_url):
+def test_inquiry_from_session_takes_the_masked_transcript(db_url, settings):
+    from assistant.ids import new_session_id, session_secret
+
+    issued = new_session_id(session_secret(settings))  # only ids the server issued attach a conversation
     with session_scope(db_url) as s:
-        s.add(QuestionLog(id="a1", session_id="sess-1", turn=0, question="mon mail est [email]", resolved_query="q",
+        s.add(QuestionLog(id="a1", session_id=issued, turn=0, question="mon mail est [email]", resolved_query="q",
                           answer="réponse", language="fr"))
-    created = create_inquiry(db_url, session_id="sess-1", email="x@example.org")
-    assert get_inquiry(db_url, created.reference).transcript == [
+        s.add(QuestionLog(id="a2", session_id="sess-1", turn=0, question="victim", resolved_query="q",
+                          answer="réponse", language="fr"))
+    created = create_inquiry(db_url, session_id=issued, email="x@example.org", settings=settings)
+    assert get_inquiry(db_url, created.reference, settings=settings).transcript == [
         {"role": "user", "content": "mon mail est [email]"}, {"role": "assistant", "content": "réponse"}]
+    # A chosen or guessed id (here one stored by an older version) attaches nothing.
+    guessed = create_inquiry(db_url, session_id="sess-1", email="x@example.org", settings=settings)
+    public = get_inquiry(db_url, guessed.reference, settings=settings)
+    assert public.transcript == [] and public.session_id is None
 
 
 def test_activity_summary_counts(db_url):

@@ -212,3 +212,23 @@ def test_question_titles_weigh_as_configured_and_query_vectors_are_reused(settin
     headed = scores(fusion_title_weight=0.5, fusion_question_title_weight=0.0)
     assert headed["faq"] == pytest.approx(base["faq"]) and headed["sheet"] >= base["sheet"]
     assert calls == [[question]], "embedded once, then the query vector is reused"
+
+
+def test_symlinks_to_files_and_folders_are_refused_not_indexed(settings, tmp_path):
+    """Issue 16, item 8: a link in a corpus folder to /etc/passwd (or to a folder elsewhere) is reported as
+    refused and nothing behind it becomes searchable."""
+    outside = tmp_path / "outside"
+    write_jsonl(outside, {"secret": ("Secret", "Mot de passe administrateur zorglub4821 du serveur.")})
+    corpus = tmp_path / "docs"
+    write_jsonl(corpus, {"posting": DOCS["posting"]})
+    (corpus / "passwd.txt").symlink_to("/etc/passwd")
+    (corpus / "secret.jsonl").symlink_to(outside / "secret.jsonl")
+    (corpus / "linked-folder").symlink_to(outside, target_is_directory=True)
+    kb = KnowledgeBase(settings)
+    report = kb.ingest([corpus])
+    outcomes = {o.path: o for o in report.outcomes}
+    assert report.summary()["added"] == 1
+    for name in ("passwd.txt", "secret.jsonl", "linked-folder"):
+        assert outcomes[name].status == "skipped" and "symbolic link" in outcomes[name].reason, outcomes[name]
+    assert not [h for h in kb.search("zorglub4821 mot de passe", k=5) if "zorglub" in h.text]
+    assert not [h for h in kb.search("root", k=5, method="bm25") if "/bin/" in h.text]

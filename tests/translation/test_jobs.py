@@ -38,6 +38,15 @@ def db(tsettings):
     return url
 
 
+def run_to_end(tsettings, db, job_id) -> dict:
+    runner = JobRunner(tsettings, db)
+    try:
+        runner.submit(job_id)
+        return wait(runner, db, job_id)
+    finally:
+        runner.shutdown()
+
+
 def wait(runner, db, job_id, timeout=180):
     assert runner.wait(job_id, timeout), "job did not finish"
     return job_public(db, job_id)
@@ -47,12 +56,7 @@ def test_job_runs_with_progress_and_keeps_failed_files_apart(tsettings, db, tmp_
     files = [upload(tmp_path, "a.txt", "Le travailleur détaché reste affilié."),
              upload(tmp_path, "b.txt", "The posted worker remains insured.")]  # already English: nothing to do
     job_id = create_job(tsettings, db, owner_id=None, owner="cli", files=files, target="en", source="auto")
-    runner = JobRunner(tsettings, db)
-    try:
-        runner.submit(job_id)
-        job = wait(runner, db, job_id)
-    finally:
-        runner.shutdown()
+    job = run_to_end(tsettings, db, job_id)
     assert job["status"] == "partial" and job["progress"] == 1.0
     first, second = job["files"]
     assert first["status"] == "done" and first["output_name"] == "a.en.txt" and first["detected_language"] == "fr"
@@ -145,3 +149,19 @@ def test_activity_summary(db_url):
         "documents": 0, "segments": 0, "words": 0, "pairs": {}}
     with pytest.raises(ValueError):
         activity_summary(db_url, today, today - datetime.timedelta(days=1))
+
+
+def test_uploaded_documents_are_kept_encrypted_and_still_translate(tsettings, db, tmp_path):
+    """Issue 16, item 2: the stored upload holds no clear text (mode 0600); the job decrypts it only into
+    its work folder."""
+    import stat
+
+    secret = "Le travailleur Ygraine Quarmby reste affilié."
+    job_id = create_job(tsettings, db, owner_id=None, owner="cli", files=[upload(tmp_path, "a.txt", secret)],
+                        target="en", source="fr")
+    [stored] = (jobs_root(tsettings) / job_id / "in").iterdir()
+    assert b"Quarmby" not in stored.read_bytes() and stat.S_IMODE(stored.stat().st_mode) == 0o600
+    assert job_public(db, job_id)["files"][0]["size"] == len(secret.encode())
+    job = run_to_end(tsettings, db, job_id)
+    assert job["files"][0]["status"] == "done", job
+    assert not list((jobs_root(tsettings) / job_id / "out").glob(".*"))  # the clear work copy is gone
