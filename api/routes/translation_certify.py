@@ -56,7 +56,9 @@ async def submit_for_certification(request: Request, principal: EditorPrincipal,
                 source, translation, name = Path(row.input_path), Path(row.output_path), row.name
                 source_lang = row.detected_lang or job["source"]
             named_source = tmp / name
-            shutil.copyfile(source, named_source)
+            from liaison.sealed_files import read_sealed
+
+            named_source.write_bytes(read_sealed(settings, source))  # uploads are encrypted at rest
             segments = [(seg["id"], seg["source"], seg["target"] or "")
                         for seg in file_segments(db_url, job_id, file_id=file_id)]
             translator = job["owner"] if "owner" in job else principal.username

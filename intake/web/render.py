@@ -51,6 +51,9 @@ def env():
                      PERSON_STATUS_LABELS=PERSON_STATUS_LABELS, ATTACHMENT_KIND_LABELS=ATTACHMENT_KIND_LABELS,
                      INFO_REASON_LABELS=INFO_REASON_LABELS, LABELS=LABELS)
     e.filters["d"] = _fmt_date
+    from eessi.links import eessi_links_filter  # SED/BUC codes link to their console pages
+
+    e.filters["eessi_links"] = eessi_links_filter()
     return e
 
 
