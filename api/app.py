@@ -58,12 +58,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     # Outermost: request ids and metrics cover every response, errors and CORS refusals included.
     app.add_middleware(ObservabilityMiddleware)
-
-    from starlette.exceptions import HTTPException as StarletteHTTPException
-
-    from api.routes.translation import lt_http_error
-
-    app.add_exception_handler(StarletteHTTPException, lt_http_error)  # {"error"} on LibreTranslate's routes
     return app
 
 

@@ -49,8 +49,9 @@ def is_openai(path: str) -> bool:
 
 
 def is_libretranslate(path: str) -> bool:
-    return path in ("/translate", "/detect", "/languages", "/frontend/settings", "/translate_file", "/suggest") \
-        or path.startswith("/download_file/")
+    from api.routes.translation import is_lt_path  # the LibreTranslate routes, listed once
+
+    return is_lt_path(path)
 
 
 def error_json(path: str, status_code: int, detail, headers: dict | None = None, settings=None) -> JSONResponse:
@@ -66,7 +67,9 @@ def error_json(path: str, status_code: int, detail, headers: dict | None = None,
     if is_libretranslate(path):
         message = detail if isinstance(detail, str) else (detail.get("message") if isinstance(detail, dict)
                                                           else None) or str(detail)
-        return JSONResponse({"error": message}, status_code=status_code, headers=headers)
+        from api.routes.translation import public_message
+
+        return JSONResponse({"error": public_message(message)}, status_code=status_code, headers=headers)
     return JSONResponse({"detail": detail}, status_code=status_code, headers=headers)
 
 

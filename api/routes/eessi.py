@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Reques
 from fastapi.responses import RedirectResponse, Response
 
 from api.deps import DbUrlDep, RateLimitedPrincipal, SettingsDep, require_role
+from api.validation import YearQuery
 from api.routes.web import ConsoleUser, _console, _forbidden, _page
 from api.web import auth
 from api.web.pages import pick_language
@@ -98,7 +99,7 @@ async def post_counts(settings: SettingsDep, db_url: DbUrlDep,
 @router.get("/v1/eessi/volumes", summary="Exchange volumes, answers, mean response time, open exchanges")
 def get_volumes(db_url: DbUrlDep, _principal: Annotated[Principal, Depends(require_role(*COUNT_READ_ROLES))],
                 by: Annotated[str, Query(pattern="^(buc|sed|partner|direction|month)$")] = "buc",
-                year: int | None = None) -> dict:
+                year: YearQuery = None) -> dict:
     from eessi.monitoring import volumes
 
     return volumes(db_url, by=by, year=year)
@@ -178,7 +179,7 @@ def console_eessi_lookup(request: Request, settings: SettingsDep, user: ConsoleU
 
 @router.get("/console/eessi/exchanges", include_in_schema=False)
 def console_eessi_exchanges(request: Request, settings: SettingsDep, db_url: DbUrlDep, user: ConsoleUser,
-                            year: int | None = None,
+                            year: YearQuery = None,
                             by: Annotated[str, Query(pattern="^(buc|sed|partner|direction|month)$")] = "buc") -> Response:
     from eessi.monitoring import volumes, years
     from eessi.web_strings import eessi_translator

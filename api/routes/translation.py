@@ -36,7 +36,7 @@ MAX_TEXT_ITEMS = 200
 
 # -- helpers -------------------------------------------------------------------------------------------
 
-# LibreTranslate's routes: their errors are {"error": ...} (also 404/405, see `lt_http_error`).
+# LibreTranslate's routes: their errors are {"error": ...} (also 404/405: `api.errors` uses `is_lt_path`).
 LT_PATHS = ("/translate", "/detect", "/languages", "/frontend/settings", "/translate_file", "/suggest", "/spec")
 _SERVER_PATH = re.compile(r"(?<![\w.:/])(?:/[\w.@+-]+){2,}/?")
 
@@ -54,18 +54,6 @@ def _lt_error(code: int, message: str, settings=None) -> JSONResponse:
 
 def is_lt_path(path: str) -> bool:
     return path in LT_PATHS or path.startswith("/download_file/")
-
-
-async def lt_http_error(request: Request, exc):
-    """404/405 (and any HTTP error) on LibreTranslate's routes have LibreTranslate's {"error"} body;
-    elsewhere FastAPI's default {"detail"} is kept."""
-    from fastapi.exception_handlers import http_exception_handler
-
-    if is_lt_path(request.url.path):
-        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
-        return JSONResponse(status_code=exc.status_code, content={"error": public_message(detail)},
-                            headers=getattr(exc, "headers", None))
-    return await http_exception_handler(request, exc)
 
 
 class _LtFailure(Exception):

@@ -110,7 +110,9 @@ async def check_certification_segments(reference: str, request: Request, princip
                                        db_url: DbUrlDep):
     from translation.certify import CertificationError, check_segments
 
-    body = await request.json()
+    from api.validation import json_object
+
+    body = await json_object(request)
     positions = body.get("positions") if isinstance(body, dict) else None
     if not isinstance(positions, list) or not positions or not all(isinstance(p, int) for p in positions):
         raise HTTPException(400, "send {\"positions\": [0, 1, ...]}: the segments you checked, each named")

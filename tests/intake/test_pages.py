@@ -107,8 +107,9 @@ def test_console_takes_a_request_to_a_signed_letter(client, accounts):
         client.cookies.set(CSRF_COOKIE, token)
 
     def act(op, **fields):
-        page = client.get(f"/console/cases/{ref}")
-        data = {"csrf": token, "op": op, "version": version_of(page.text), **fields}
+        page = client.get(f"/console/cases/{ref}")  # the form's own token, as a browser sends it
+        form_token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+        data = {"csrf": form_token, "op": op, "version": version_of(page.text), **fields}
         return client.post(f"/console/cases/{ref}", data=data, follow_redirects=True)
 
     client.cookies.clear()
@@ -139,7 +140,8 @@ def test_console_takes_a_request_to_a_signed_letter(client, accounts):
     assert "Décision proposée" in r.text or "Decision proposed" in r.text
     assert "act_approve" not in r.text and "Approve and sign" not in r.text
     # A stale form (old version) is refused without overwriting.
-    r = client.post(f"/console/cases/{ref}", data={"csrf": token, "op": "assign", "version": "1", "team": "europe"})
+    form_token = re.search(r'name="csrf" value="([^"]+)"', client.get(f"/console/cases/{ref}").text).group(1)
+    r = client.post(f"/console/cases/{ref}", data={"csrf": form_token, "op": "assign", "version": "1", "team": "europe"})
     assert r.status_code == 409 and "reload" in r.text
     as_user("supervisor")
     r = act("action:approve")
