@@ -142,7 +142,7 @@ def test_console_inquiry_queue_masked_until_reveal(browser, live_server, axe_sou
     assert d.find_elements(By.ID, "answer-message") == [], "a closed inquiry cannot be answered"
     from assistant.inquiries import get_inquiry
 
-    assert get_inquiry(env.db_url, reference).status == "closed"
+    assert get_inquiry(env.db_url, reference, settings=env.settings).status == "closed"
     report["inquiry-closed"] = run_axe(d, axe_source)
 
     # an agent reads the masked queue but may not reveal, answer or close

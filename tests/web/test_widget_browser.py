@@ -151,8 +151,12 @@ def test_demo_page_full_flow(browser, live_server, screenshots):
     assert REFERENCE.fullmatch(reference) and reference in confirmation.text
     assert describe_focus(d)["cls"].startswith("lw-msg lw-msg-system")
     row = _inquiry(live_server.env.db_url, reference)
-    assert row is not None and row.email == "marie.martin@example.org" and row.session_id == session_id
-    transcript = json.loads(row.transcript)
+    from intake.crypto import cipher_for
+
+    cipher = cipher_for(live_server.env.settings)  # personal fields are encrypted at rest
+    assert row is not None and row.email != "marie.martin@example.org"
+    assert cipher.decrypt(row.email) == "marie.martin@example.org" and row.session_id == session_id
+    transcript = json.loads(cipher.decrypt(row.transcript))
     assert any(turn["content"] == QUESTION_FR for turn in transcript)
     save(d, screenshots, "demo-1280-reference")
     assert console_problems(d) == []
