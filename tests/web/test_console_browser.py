@@ -119,7 +119,8 @@ def test_console_inquiry_queue_masked_until_reveal(browser, live_server, axe_sou
     save(d, screenshots, "console-inquiry-masked-1280")
 
     d.find_element(By.ID, "reveal").click()
-    WebDriverWait(d, 10).until(
+    # the click loads a new page: the old page's element may go stale while it does
+    WebDriverWait(d, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda drv: drv.find_element(By.CSS_SELECTOR, "dl.contact").get_attribute("data-revealed") == "true")
     page = d.find_element(By.TAG_NAME, "main").text
     assert "elise.durand@example.org" in page and "Élise Durand" in page
