@@ -9,7 +9,8 @@ from pathlib import Path
 
 
 def task_id(paths: list[str], *, prune: bool, source: str | None) -> str:
-    """One task per (paths, options) and start: the same request sent twice while queued is one task."""
+    """One task per (paths, options) and second: a request repeated at once (a double click, a retried
+    CLI call) is one task; the same ingest asked again later is a new run."""
     import time
 
     key = json.dumps({"paths": paths, "prune": prune, "source": source, "t": int(time.time())}, sort_keys=True)

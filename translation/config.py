@@ -48,7 +48,8 @@ class TranslationSettings(BaseSettings):
         72, gt=0, description="Uploaded sources, outputs and job segments are deleted after this many hours.")
     translation_memory_machine_retention_days: float = Field(
         90, gt=0, description="Unconfirmed machine output kept in the memory this long (confirmed segments are kept).")
-    translation_job_workers: int = Field(1, ge=1, le=8)
+    translation_job_workers: int = Field(1, ge=1, le=8, description="Unused since jobs run as background tasks: "
+                                         "set LIAISON_TASK_THREADS (kept so existing configurations still load).")
     translation_batch_size: int = Field(16, ge=1, le=256, description="Segments per engine call.")
     translation_beam_size: int = Field(4, ge=1, le=16)
     translation_threads: int = Field(0, ge=0, description="CTranslate2 threads (0 = all cores).")

@@ -143,15 +143,6 @@ def fail(db_url: str, task_id: str, owner: str, error: str, *, max_attempts: int
         return row.status
 
 
-def expired(db_url: str, limit: int = 100) -> list[TaskPublic]:
-    """Running tasks whose lease has expired (their worker died) and queued tasks never delivered."""
-    now = _now()
-    with session_scope(db_url) as s:
-        rows = s.scalars(select(TaskRow).where(TaskRow.status == "running", TaskRow.lease_until < now)
-                         .order_by(TaskRow.updated_at).limit(limit)).all()
-        return [_public(r) for r in rows]
-
-
 def payload_of(db_url: str, task_id: str) -> tuple[str, dict[str, Any]] | None:
     with session_scope(db_url) as s:
         row = s.get(TaskRow, task_id)

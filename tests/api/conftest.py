@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 import socket
 import subprocess
 import sys
@@ -36,18 +37,27 @@ def api_server(tmp_path_factory, shared_corpus):
     migrate(settings.resolved_database_url)
     tokens = {role: create_account(settings.resolved_database_url, f"{role}-api", role)[1]
               for role in ("agent", "officer", "supervisor")}
-    port = free_port()
     log_path = data_dir.parent / "server.log"
-    env = {**os.environ, "LIAISON_DATA_DIR": str(data_dir), "LIAISON_RATE_LIMIT_PER_MINUTE": str(ANON_LIMIT),
-           "LIAISON_ABSTENTION_THRESHOLD": "0.3"}
+    env = {"LIAISON_RATE_LIMIT_PER_MINUTE": str(ANON_LIMIT), "LIAISON_ABSTENTION_THRESHOLD": "0.3"}
+    with liaison_server(data_dir, log_path, env) as base:
+        yield SimpleNamespace(base=base, tokens=tokens, db_url=settings.resolved_database_url, log=log_path)
+
+
+@contextmanager
+def liaison_server(data_dir: Path, log_path: Path, env: dict[str, str], *, args: tuple[str, ...] = (),
+                   ready: str = "/health", timeout: float = 120):
+    """`liaison serve` in its own process on a free port; yields its base URL once `ready` answers 200."""
+    port = free_port()
+    full_env = {**os.environ, "LIAISON_DATA_DIR": str(data_dir), **env}
     with log_path.open("w") as log:
         proc = subprocess.Popen([str(Path(sys.executable).parent / "liaison"), "serve", "--port", str(port),
-                                 "--data-dir", str(data_dir)], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+                                 "--data-dir", str(data_dir), *args], cwd=REPO, env=full_env, stdout=log,
+                                stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + timeout
     while True:
         try:
-            if httpx.get(base + "/health", timeout=2).status_code == 200:
+            if httpx.get(base + ready, timeout=5).status_code == 200:
                 break
         except httpx.HTTPError:
             pass
@@ -56,7 +66,7 @@ def api_server(tmp_path_factory, shared_corpus):
             pytest.fail(f"server did not start:\n{log_path.read_text()[-3000:]}")
         time.sleep(0.3)
     try:
-        yield SimpleNamespace(base=base, tokens=tokens, db_url=settings.resolved_database_url, log=log_path)
+        yield base
     finally:
         proc.terminate()
         try:

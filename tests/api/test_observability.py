@@ -5,16 +5,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import REPO, free_port
+from tests.api.conftest import free_port, liaison_server
 from tests.assistant import kb_env
 
 pytestmark = pytest.mark.integration
@@ -25,35 +22,11 @@ QUESTION = "Je suis détaché en Italie, combien de temps je reste affilié en F
 def two_workers(tmp_path_factory, shared_corpus):
     env_kb = kb_env.build(tmp_path_factory.getbasetemp() / "assistant-kb", shared_corpus)
     data_dir = kb_env.copy_of(env_kb, tmp_path_factory.mktemp("obs") / "data")
-    port = free_port()
     log_path = data_dir.parent / "server.log"
-    env = {**os.environ, "LIAISON_DATA_DIR": str(data_dir), "LIAISON_LOG_FORMAT": "json",
-           "LIAISON_RATE_LIMIT_PER_MINUTE": "0"}
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    with log_path.open("w") as log:
-        proc = subprocess.Popen([str(Path(sys.executable).parent / "liaison"), "serve", "--port", str(port),
-                                 "--workers", "2", "--data-dir", str(data_dir)],
-                                cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while True:
-        try:
-            if httpx.get(base + "/ready", timeout=5).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"server did not become ready:\n{log_path.read_text()[-3000:]}")
-        time.sleep(0.5)
-    try:
+    os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)  # `liaison serve --workers 2` sets its own
+    env = {"LIAISON_LOG_FORMAT": "json", "LIAISON_RATE_LIMIT_PER_MINUTE": "0"}
+    with liaison_server(data_dir, log_path, env, args=("--workers", "2"), ready="/ready", timeout=180) as base:
         yield base, log_path
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def _samples(text: str, name: str, **labels) -> float:
